@@ -1,0 +1,70 @@
+// The composition root: builds the Fastify app from its dependencies and lists the modules.
+// Modules wire their own internals; nothing here knows how a change or a node is stored.
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { Redis } from 'ioredis'
+import { randomUUID } from 'node:crypto'
+import type { Db } from '@cabinet/db'
+import type { ApiConfig } from './config/env'
+import { installAccessControl } from './http/access'
+import { installErrorHandler } from './http/error-handler'
+import { registerOpenApi } from './http/openapi'
+import { registerConsole } from './http/console'
+import type { Clock } from './infra/clock'
+import { registerAuthModule } from './modules/auth/auth.module'
+import { registerCatalogModule } from './modules/catalog/catalog.module'
+import { registerChangesModule } from './modules/changes/changes.module'
+import { registerHealthRoutes } from './modules/health/health.routes'
+
+export interface AppDeps {
+  config: ApiConfig
+  db: Db
+  redis: Redis
+  clock: Clock
+  logger: FastifyBaseLogger
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id']
+      return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID()
+    },
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: config.NODE_ENV === 'test',
+    trustProxy: false,
+  })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  installErrorHandler(app)
+
+  await app.register(cookie)
+  await app.register(rateLimit, {
+    global: false,
+    redis: deps.redis,
+    nameSpace: `${config.REDIS_PREFIX}:rate-limit:`,
+    // Rate-limit errors go through the one error handler like everything else.
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`), {
+        statusCode: 429,
+      }),
+  })
+  await registerOpenApi(app)
+
+  const auth = await registerAuthModule(app, deps)
+  installAccessControl(app, auth.resolver)
+  await registerHealthRoutes(app, deps)
+  await registerCatalogModule(app, deps)
+  await registerChangesModule(app, deps)
+
+  await registerConsole(app, config.WEB_DIST_DIR)
+  return app
+}

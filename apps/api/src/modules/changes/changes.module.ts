@@ -1,0 +1,19 @@
+// Registers requests for change: their use cases, their lifecycle and their routes.
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../../app'
+import { createConfigItemService } from '../catalog/config-items.service'
+import { createChangeRiskEvaluator } from './change-risk'
+import { createChangeTransitionService } from './change-transitions.service'
+import { registerChangeRoutes } from './changes.routes'
+import { createChangeService } from './changes.service'
+
+export async function registerChangesModule(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 'clock'>) {
+  const configItems = createConfigItemService({ db: deps.db })
+  const changes = createChangeService({
+    db: deps.db,
+    configItems,
+    evaluateRisk: createChangeRiskEvaluator({ configItems }),
+  })
+  const transitions = createChangeTransitionService({ db: deps.db, changes })
+  await registerChangeRoutes(app, { changes, transitions, clock: deps.clock })
+}

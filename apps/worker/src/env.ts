@@ -1,0 +1,28 @@
+// The worker's configuration: one zod schema, read once at start.
+import { z } from 'zod'
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/)
+    .default('cabinet'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** How long a SIGTERM waits for running jobs before handing them back to the queue. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+})
+
+export type WorkerConfig = z.infer<typeof EnvSchema>
+
+export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')
+    throw new Error(`invalid worker configuration:\n${problems}`)
+  }
+  return parsed.data
+}

@@ -1,0 +1,37 @@
+// The worker process: read the configuration once, connect, run the queues, stop cleanly on SIGTERM.
+import { Redis } from 'ioredis'
+import pino from 'pino'
+import { createDb } from '@cabinet/db'
+import { readWorkerConfig } from './env'
+import { startWorker } from './worker'
+
+const config = readWorkerConfig()
+const logger = pino({ level: config.LOG_LEVEL, name: 'cabinet-worker' })
+const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: config.DB_POOL_SIZE })
+const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'cabinet-worker' })
+const worker = await startWorker({
+  db,
+  connection,
+  prefix: config.REDIS_PREFIX,
+  concurrency: config.WORKER_CONCURRENCY,
+  heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+  logger,
+})
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  logger.info({ signal }, 'shutting down: finishing running jobs')
+  try {
+    await worker.stop(config.SHUTDOWN_GRACE_MS)
+    await connection.quit()
+    await db.$disconnect()
+    process.exit(0)
+  } catch (error) {
+    logger.error({ err: error }, 'unclean shutdown')
+    process.exit(1)
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

@@ -1,0 +1,84 @@
+// Runs the job catalog's queues: parses each payload, dispatches to its handler, keeps a heartbeat,
+// and on shutdown lets running jobs finish within a grace period before handing them back.
+import { type Job, Queue, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { hostname } from 'node:os'
+import { JOB_QUEUES, JOBS, type JobName } from '@cabinet/contracts'
+import type { Db } from '@cabinet/db'
+import { type HandlerDeps, jobHandlers } from './handlers'
+
+export interface WorkerDeps {
+  db: Db
+  /** Blocking connection for the workers; BullMQ needs maxRetriesPerRequest: null. */
+  connection: Redis
+  prefix: string
+  concurrency: number
+  heartbeatIntervalMs: number
+  logger: Logger
+  now?: () => Date
+}
+
+function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name)
+}
+
+export async function dispatch(job: Pick<Job, 'name' | 'data' | 'id'>, deps: HandlerDeps): Promise<unknown> {
+  if (!isJobName(job.name)) throw new Error(`unknown job ${job.name}`)
+  const payload = JOBS[job.name].payload.parse(job.data)
+  return jobHandlers[job.name](payload, deps)
+}
+
+export async function startWorker(deps: WorkerDeps) {
+  const id = `${hostname()}:${process.pid}`
+  const handlerDeps: HandlerDeps = { db: deps.db, now: deps.now ?? (() => new Date()) }
+  const workers = JOB_QUEUES.map(
+    (queue) =>
+      new Worker(queue, (job) => dispatch(job, handlerDeps), {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        concurrency: deps.concurrency,
+      }),
+  )
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => deps.logger.warn({ job: job?.name, jobId: job?.id, err: error }, 'job failed'))
+    worker.on('completed', (job, result) => deps.logger.info({ job: job.name, jobId: job.id, result }, 'job completed'))
+    worker.on('error', (error) => deps.logger.error({ err: error }, 'worker error'))
+  }
+
+  // Recurring jobs are declared once, here; upserting is idempotent across restarts and replicas.
+  const queues = JOB_QUEUES.map((queue) => new Queue(queue, { connection: deps.connection, prefix: deps.prefix }))
+  for (const [name, definition] of Object.entries(JOBS)) {
+    if (!('every' in definition)) continue
+    const queue = queues[JOB_QUEUES.indexOf(definition.queue)]
+    await queue?.upsertJobScheduler(name, { pattern: definition.every }, { name, data: {} })
+  }
+
+  const heartbeatKey = `${deps.prefix}:workers:${id}`
+  const beat = () =>
+    deps.connection.set(heartbeatKey, new Date().toISOString(), 'PX', deps.heartbeatIntervalMs * 3).then(
+      () => undefined,
+      (error: unknown) => deps.logger.warn({ err: error }, 'heartbeat failed'),
+    )
+  await beat()
+  const heartbeat = setInterval(beat, deps.heartbeatIntervalMs)
+  deps.logger.info({ id, queues: JOB_QUEUES }, 'worker started')
+
+  return {
+    id,
+    heartbeatKey,
+    /** Stops taking jobs; running ones get `graceMs` to finish, then are handed back to the queue. */
+    async stop(graceMs: number) {
+      clearInterval(heartbeat)
+      const graceful = Promise.all(workers.map((worker) => worker.close()))
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+      ])
+      // Past the grace period, force-close: BullMQ's stalled-job check hands the jobs to another worker.
+      if (timedOut) await Promise.all(workers.map((worker) => worker.close(true)))
+      await Promise.all(queues.map((queue) => queue.close()))
+      await deps.connection.del(heartbeatKey)
+    },
+  }
+}

@@ -1,0 +1,36 @@
+// Building blocks shared by every contract: ids, cursors, timestamps and the one error shape.
+// Every string has a length limit so no request can smuggle an unbounded value into storage.
+import { z } from 'zod'
+
+export const Id = z.uuid()
+export const Timestamp = z.iso.datetime({ offset: true })
+export const Cursor = z.string().max(200)
+
+export const PageQuery = z.object({
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: Cursor.nullable() })
+
+export const IdParams = z.object({ id: Id })
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    requestId: z.string(),
+  }),
+})
+export type ErrorBody = z.infer<typeof ErrorBody>
+
+/** One failing field of a rejected request: `path` is dotted (`affectedItems.2.id`). */
+export const FieldIssue = z.object({ path: z.string(), message: z.string() })
+export type FieldIssue = z.infer<typeof FieldIssue>
+
+export const VersionBody = z.object({ version: z.number().int().min(1) })
+
+export const text = (max: number) => z.string().trim().max(max)
+export const requiredText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)

@@ -1,0 +1,4 @@
+// Database access shared by the API, the worker, the seed and the benchmarks.
+export * from './audit'
+export * from './client'
+export * from './generated/prisma/client'
