@@ -2,7 +2,7 @@
 // Modules wire their own internals; nothing here knows how a change or a node is stored.
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
@@ -35,8 +35,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID()
     },
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: config.NODE_ENV === 'test',
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Probes hit these every few seconds; logging them drowns the requests that matter.
+      disableRequestLogging: (request) =>
+        config.NODE_ENV === 'test' || request.url === '/healthz' || request.url === '/readyz',
+    }),
     trustProxy: false,
   })
   app.addHook('onSend', async (request, reply) => {

@@ -73,11 +73,16 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
   /** Names the given references; references to items that no longer exist come back as null. */
   async function lookup(refs: readonly ConfigItemRef[], tx: DbOrTx) {
     const idsOf = (kind: ConfigItemKind) => refs.filter((r) => r.kind === kind).map((r) => r.id)
-    const [services, clusters, nodes] = await Promise.all([
-      tx.service.findMany({ where: { id: { in: idsOf('service') } } }),
-      tx.cluster.findMany({ where: { id: { in: idsOf('cluster') } }, include: { _count: { select: { nodes: true } } } }),
-      tx.node.findMany({ where: { id: { in: idsOf('node') } }, include: { cluster: { select: { name: true } } } }),
-    ])
+    // Sequential on purpose: inside a transaction all queries share one connection.
+    const services = await tx.service.findMany({ where: { id: { in: idsOf('service') } } })
+    const clusters = await tx.cluster.findMany({
+      where: { id: { in: idsOf('cluster') } },
+      include: { _count: { select: { nodes: true } } },
+    })
+    const nodes = await tx.node.findMany({
+      where: { id: { in: idsOf('node') } },
+      include: { cluster: { select: { name: true } } },
+    })
     const found = new Map<string, ConfigItemOption>()
     for (const s of services) {
       found.set(`service:${s.id}`, { kind: 'service', id: s.id, name: s.name, detail: `criticality ${s.criticality}`, nodeCount: 0 })
@@ -145,20 +150,18 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
       _count: { _all: true },
     })
     const touchedClusterIds = [...new Set([...clusterIds, ...nodesByCluster.map((g) => g.clusterId)])]
-    const [clusters, services, drivers] = await Promise.all([
-      tx.cluster.findMany({
-        where: { id: { in: touchedClusterIds } },
-        include: { _count: { select: { nodes: true } } },
-      }),
-      tx.service.findMany({
-        where: { OR: [{ id: { in: serviceIds } }, { clusters: { some: { clusterId: { in: touchedClusterIds } } } }] },
-      }),
-      tx.node.findMany({
-        where: { OR: [{ id: { in: nodeIds } }, { clusterId: { in: clusterIds } }], driverVersion: { not: null } },
-        distinct: ['driverVersion'],
-        select: { driverVersion: true },
-      }),
-    ])
+    const clusters = await tx.cluster.findMany({
+      where: { id: { in: touchedClusterIds } },
+      include: { _count: { select: { nodes: true } } },
+    })
+    const services = await tx.service.findMany({
+      where: { OR: [{ id: { in: serviceIds } }, { clusters: { some: { clusterId: { in: touchedClusterIds } } } }] },
+    })
+    const drivers = await tx.node.findMany({
+      where: { OR: [{ id: { in: nodeIds } }, { clusterId: { in: clusterIds } }], driverVersion: { not: null } },
+      distinct: ['driverVersion'],
+      select: { driverVersion: true },
+    })
     const affected = new Map(nodesByCluster.map((g) => [g.clusterId, g._count._all]))
     return {
       services: services.map((s) => ({ id: s.id, name: s.name, criticality: s.criticality, userCount: s.userCount })),

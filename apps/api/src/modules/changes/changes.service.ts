@@ -83,10 +83,8 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
   async function detail(tx: DbOrTx, change: ChangeRow, ctx: RequestContext): Promise<ChangeDetail> {
     const refs = change.items.map((item) => ({ kind: item.kind, id: item.itemId }))
     const overrideById = change.riskAssessments[0]?.overrideById
-    const [items, overrideBy] = await Promise.all([
-      configItems.describe(refs, tx),
-      overrideById ? tx.user.findUnique({ where: { id: overrideById }, select: { name: true } }) : null,
-    ])
+    const items = await configItems.describe(refs, tx)
+    const overrideBy = overrideById ? await tx.user.findUnique({ where: { id: overrideById }, select: { name: true } }) : null
     return toChangeDetail(change, items, ctx.actor, overrideBy?.name ?? null)
   }
 
