@@ -2,7 +2,7 @@
 // transitions, the list filters and the audit timeline of one change.
 import { z } from 'zod'
 import { ConfigItemOption, ConfigItemRef } from './catalog'
-import { Cursor, Id, Timestamp, pageOf, requiredText, text } from './common'
+import { Cursor, Id, Timestamp, pageOf, patchOf, requiredText, text } from './common'
 import {
   ChangeCategory,
   ChangeEventType,
@@ -57,6 +57,13 @@ export const CreateChangeBody = ChangeFields.superRefine(endAfterStart)
 export type CreateChangeBody = z.input<typeof CreateChangeBody>
 /** Edits while the change is `new`: any subset of fields, with the version last read. */
 export const UpdateChangeBody = ChangeFields.omit({ type: true })
+  // Without their defaults: `.partial()` keeps them, so a PATCH naming only the title would reset these.
+  .extend({
+    subcategory: ChangeSubcategory.nullable(),
+    implementerId: Id.nullable(),
+    testEvidence: text(50_000),
+    targetDriverVersion: driverVersion.nullable(),
+  })
   .partial()
   .extend({ version: z.number().int().min(1) })
   .superRefine(endAfterStart)

@@ -34,3 +34,18 @@ export const VersionBody = z.object({ version: z.number().int().min(1) })
 
 export const text = (max: number) => z.string().trim().max(max)
 export const requiredText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
+
+/**
+ * A partial update of `body`: every field optional and without its default, so a field left out
+ * stays as it is. (`.partial()` alone keeps the defaults, and a PATCH naming one field would reset
+ * the others.)
+ */
+export function patchOf<Shape extends z.ZodRawShape>(body: z.ZodObject<Shape>) {
+  const fields = Object.fromEntries(
+    Object.entries(body.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
+    ]),
+  ) as unknown as { [K in keyof Shape]: z.ZodOptional<Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]> }
+  return z.object(fields).extend({ version: z.number().int().min(1) })
+}

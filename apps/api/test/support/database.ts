@@ -1,8 +1,9 @@
 // A private database per test file, cloned from the migrated template in milliseconds.
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { inject } from 'vitest'
 import { createDb, type Db } from '@cabinet/db'
-import { TEMPLATE_DATABASE, databaseUrl, testPostgresAdminUrl } from './test-env'
+import { databaseUrl, testPostgresAdminUrl } from './test-env'
 
 export interface TestDatabase {
   name: string
@@ -23,7 +24,7 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `t_${randomBytes(6).toString('hex')}`
-  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`))
+  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`))
   const url = databaseUrl(name)
   const db = createDb({ connectionString: url, maxConnections: 30 })
   return {

@@ -1,16 +1,24 @@
-// Runs once per test run: migrates a fresh template database that every test file clones.
+// Runs once per test run and project: migrates a fresh template database that every test file
+// clones. The name is unique per run, so two runs on one Postgres never drop each other's template.
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import pg from 'pg'
-import { TEMPLATE_DATABASE, databaseUrl, testPostgresAdminUrl } from './test-env'
+import type { TestProject } from 'vitest/node'
+import { databaseUrl, testPostgresAdminUrl } from './test-env'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string
+  }
+}
 
 const ROOT = resolve(import.meta.dirname, '../../../..')
 
-export default async function setup() {
-  if (process.env.CABINET_TEMPLATE_READY === '1') return
-  const admin = new pg.Client({ connectionString: testPostgresAdminUrl() })
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: testPostgresAdminUrl() })
   try {
-    await admin.connect()
+    await client.connect()
   } catch (error) {
     throw new Error(
       `cannot reach the test Postgres at ${testPostgresAdminUrl()}: run ./scripts/test, or set CABINET_TEST_PG_URL`,
@@ -18,16 +26,22 @@ export default async function setup() {
     )
   }
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`)
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`)
+    await client.query(sql)
   } finally {
-    await admin.end()
+    await client.end()
   }
+}
+
+export default async function setup(project: TestProject) {
+  const template = `cabinet_template_${randomBytes(4).toString('hex')}`
+  await admin(`CREATE DATABASE ${template}`)
   execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl(TEMPLATE_DATABASE) },
+    env: { ...process.env, DATABASE_URL: databaseUrl(template) },
     stdio: 'pipe',
   })
-  // Both projects (api, worker) share one template; the second setup can skip the migration.
-  process.env.CABINET_TEMPLATE_READY = '1'
+  project.provide('templateDatabase', template)
+  return async () => {
+    await admin(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+  }
 }

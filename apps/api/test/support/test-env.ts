@@ -1,6 +1,4 @@
 // Where the test services are: scripts/test starts a private Postgres and Redis and exports these.
-export const TEMPLATE_DATABASE = 'cabinet_template'
-
 export function testPostgresAdminUrl(): string {
   return process.env.CABINET_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:54330/postgres'
 }

@@ -1,0 +1,41 @@
+// Providers and routes of the console. Every route sits behind the auth guard.
+import { MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { QueryClientProvider } from '@tanstack/react-query'
+import { useState } from 'react'
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
+import { ChangeDetailPage } from '../features/changes/ChangeDetailPage'
+import { ChangesListPage } from '../features/changes/ChangesListPage'
+import { EditChangePage } from '../features/changes/EditChangePage'
+import { NewChangePage } from '../features/changes/NewChangePage'
+import { AppLayout } from './AppLayout'
+import { AuthGuard } from './AuthGuard'
+import { NotFoundPage } from './NotFoundPage'
+import { createQueryClient } from './query-client'
+import { theme } from './theme'
+
+export function App() {
+  // Created once per mounted app, so tests or hot reloads never share a cache.
+  const [queryClient] = useState(createQueryClient)
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <AuthGuard>
+            <Routes>
+              <Route element={<AppLayout />}>
+                <Route index element={<Navigate to="/changes" replace />} />
+                <Route path="changes" element={<ChangesListPage />} />
+                <Route path="changes/new" element={<NewChangePage />} />
+                <Route path="changes/:ref" element={<ChangeDetailPage />} />
+                <Route path="changes/:ref/edit" element={<EditChangePage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </AuthGuard>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  )
+}

@@ -1,0 +1,140 @@
+// /changes: the change queue, filtered from the address, one cursor page at a time.
+import { Anchor, Button, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core'
+import { IconChevronRight, IconPlus } from '@tabler/icons-react'
+import { Link, useSearchParams } from 'react-router'
+import { RiskBadge, StateBadge } from '../../components/Badges'
+import { EmptyResult, ErrorState } from '../../components/StatusViews'
+import { formatDateTime } from '../../lib/datetime'
+import { categoryLabels, changeTypeLabels } from '../../lib/labels'
+import { CHANGE_PAGE_SIZE, type ChangeListFilters, useChangeList } from './api'
+import { ChangeFilters } from './ChangeFilters'
+import { NO_FILTERS, filtersFromParams, hasFilters, paramsFromFilters } from './list-filters'
+
+const COLUMNS = ['Number', 'Title', 'Type', 'Category', 'State', 'Risk', 'Planned start', 'Requester'] as const
+
+export function ChangesListPage() {
+  const [searchParams, setSearchParams] = useSearchParams()
+  const filters = filtersFromParams(searchParams)
+  const list = useChangeList(filters)
+  const setFilters = (next: ChangeListFilters) => setSearchParams(paramsFromFilters(next))
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={2}>Changes</Title>
+        <Button component={Link} to="/changes/new" leftSection={<IconPlus size={16} />}>
+          New change
+        </Button>
+      </Group>
+      <ChangeFilters filters={filters} onChange={setFilters} />
+
+      {list.isError && !list.data ? (
+        <ErrorState error={list.error} title="Could not load changes" onRetry={() => void list.refetch()} />
+      ) : (
+        <Paper withBorder radius="md">
+          <Table.ScrollContainer minWidth={900}>
+            <Table highlightOnHover verticalSpacing="xs" aria-label="Changes" aria-busy={list.isFetching}>
+              <Table.Thead>
+                <Table.Tr>
+                  {COLUMNS.map((column) => (
+                    <Table.Th key={column}>{column}</Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.isPending &&
+                  Array.from({ length: 8 }, (_, row) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder
+                    <Table.Tr key={row}>
+                      {COLUMNS.map((column) => (
+                        <Table.Td key={column}>
+                          <Skeleton height={16} />
+                        </Table.Td>
+                      ))}
+                    </Table.Tr>
+                  ))}
+                {list.data?.items.map((change) => (
+                  <Table.Tr key={change.id} data-testid="change-row">
+                    <Table.Td>
+                      <Anchor component={Link} to={`/changes/${change.number}`} ff="monospace" size="sm">
+                        {change.number}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td maw={360}>
+                      <Text size="sm" truncate title={change.title}>
+                        {change.title}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{changeTypeLabels[change.type]}</Table.Td>
+                    <Table.Td>{categoryLabels[change.category]}</Table.Td>
+                    <Table.Td>
+                      <StateBadge state={change.state} />
+                    </Table.Td>
+                    <Table.Td>
+                      <RiskBadge level={change.riskLevel} score={change.riskScore} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {formatDateTime(change.plannedStart)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{change.requester.name}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {list.isSuccess && list.data.items.length === 0 && (
+            <EmptyResult
+              title={filters.cursor ? 'No more changes' : 'No changes found'}
+              description={hasFilters(filters) ? 'Nothing matches these filters.' : 'Nobody has raised a change yet.'}
+              action={
+                hasFilters(filters) || filters.cursor ? (
+                  <Button
+                    variant="light"
+                    onClick={() => setFilters(filters.cursor ? { ...filters, cursor: null } : NO_FILTERS)}
+                  >
+                    {filters.cursor ? 'Back to the first page' : 'Clear filters'}
+                  </Button>
+                ) : (
+                  <Button component={Link} to="/changes/new" variant="light">
+                    Raise the first change
+                  </Button>
+                )
+              }
+            />
+          )}
+        </Paper>
+      )}
+
+      {list.isError && list.data && (
+        <ErrorState error={list.error} title="Could not refresh" onRetry={() => void list.refetch()} />
+      )}
+
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {list.data ? `${list.data.items.length} shown, ${CHANGE_PAGE_SIZE} per page` : ''}
+        </Text>
+        <Group gap="xs">
+          <Button
+            variant="default"
+            size="xs"
+            disabled={!filters.cursor}
+            onClick={() => setFilters({ ...filters, cursor: null })}
+          >
+            First page
+          </Button>
+          <Button
+            variant="default"
+            size="xs"
+            rightSection={<IconChevronRight size={14} />}
+            disabled={!list.data?.nextCursor || list.isPlaceholderData}
+            onClick={() => setFilters({ ...filters, cursor: list.data?.nextCursor ?? null })}
+          >
+            Next page
+          </Button>
+        </Group>
+      </Group>
+    </Stack>
+  )
+}

@@ -1,0 +1,65 @@
+// /changes/new: a requester raises a request for change. `?items=node:<uuid>,cluster:<uuid>`
+// pre-selects affected items (links from elsewhere), resolved to their names first.
+import { ConfigItemKind, type ConfigItemRef } from '@cabinet/contracts'
+import { Stack, Title } from '@mantine/core'
+import { useMemo } from 'react'
+import { useNavigate, useSearchParams } from 'react-router'
+import { ErrorState, LoadingBlock } from '../../components/StatusViews'
+import { useResolvedConfigItems } from '../catalog/api'
+import { useCreateChange } from './api'
+import { type ChangeDraft, emptyDraft, toCreateBody } from './change-draft'
+import { ChangeForm } from './ChangeForm'
+
+const UUID = /^[0-9a-f-]{36}$/i
+
+function refsFromParam(param: string | null): ConfigItemRef[] {
+  if (!param) return []
+  return param.split(',').flatMap((entry) => {
+    const [kind, id] = entry.split(':')
+    const parsedKind = ConfigItemKind.safeParse(kind)
+    return parsedKind.success && id && UUID.test(id) ? [{ kind: parsedKind.data, id }] : []
+  })
+}
+
+export function NewChangePage() {
+  const navigate = useNavigate()
+  const [searchParams] = useSearchParams()
+  const itemsParam = searchParams.get('items')
+  const refs = useMemo(() => refsFromParam(itemsParam), [itemsParam])
+  const resolved = useResolvedConfigItems(refs)
+  const create = useCreateChange()
+
+  // Memoised: the form resets whenever `initial` changes identity.
+  const initial = useMemo<ChangeDraft>(
+    () => ({ ...emptyDraft(), affectedItems: resolved.data?.items ?? [] }),
+    [resolved.data],
+  )
+
+  const submit = async (draft: ChangeDraft) => {
+    const change = await create.mutateAsync(toCreateBody(draft))
+    await navigate(`/changes/${change.number}`)
+  }
+
+  return (
+    <Stack gap="md">
+      <Title order={2}>New change</Title>
+      {refs.length > 0 && resolved.isPending ? (
+        <LoadingBlock label="Loading the pre-selected items" />
+      ) : refs.length > 0 && resolved.isError ? (
+        <ErrorState
+          error={resolved.error}
+          title="Could not load the pre-selected items"
+          onRetry={() => void resolved.refetch()}
+        />
+      ) : (
+        <ChangeForm
+          mode="create"
+          initial={initial}
+          submitLabel="Create change"
+          onSubmit={submit}
+          onCancel={() => void navigate('/changes')}
+        />
+      )}
+    </Stack>
+  )
+}
