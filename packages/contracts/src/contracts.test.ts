@@ -25,7 +25,12 @@ const validChange = {
 describe('contracts', () => {
   it('fills the defaults of a new change', () => {
     const parsed = CreateChangeBody.parse(validChange)
-    expect(parsed).toMatchObject({ subcategory: null, implementerId: null, testEvidence: '', targetDriverVersion: null })
+    expect(parsed).toMatchObject({
+      subcategory: null,
+      implementerId: null,
+      testEvidence: '',
+      targetDriverVersion: null,
+    })
   })
 
   it('refuses a planned end that is not after the start, at the plannedEnd field', () => {

@@ -85,7 +85,13 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
     })
     const found = new Map<string, ConfigItemOption>()
     for (const s of services) {
-      found.set(`service:${s.id}`, { kind: 'service', id: s.id, name: s.name, detail: `criticality ${s.criticality}`, nodeCount: 0 })
+      found.set(`service:${s.id}`, {
+        kind: 'service',
+        id: s.id,
+        name: s.name,
+        detail: `criticality ${s.criticality}`,
+        nodeCount: 0,
+      })
     }
     for (const c of clusters) {
       found.set(`cluster:${c.id}`, {
@@ -124,9 +130,13 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
       named[index] ? [] : [{ path: `${field}.${index}.id`, message: `no ${ref.kind} with id ${ref.id}` }],
     )
     if (issues.length > 0) {
-      throw new AppError('VALIDATION_FAILED', `unknown configuration items: ${issues.map((i) => i.message).join('; ')}`, {
-        details: { issues },
-      })
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `unknown configuration items: ${issues.map((i) => i.message).join('; ')}`,
+        {
+          details: { issues },
+        },
+      )
     }
     return orderedDistinct(named as ConfigItemOption[])
   }
