@@ -46,7 +46,9 @@ ensure_prisma_client() {
   want="$(cat "$ROOT/prisma/schema.prisma" "$ROOT/pnpm-lock.yaml" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
   log "generating the Prisma client"
-  (cd "$ROOT" && DATABASE_URL="${DATABASE_URL:-postgresql://unused@127.0.0.1/unused}" pnpm exec prisma generate >/dev/null)
+  local output
+  output="$(cd "$ROOT" && DATABASE_URL="${DATABASE_URL:-postgresql://unused@127.0.0.1/unused}" pnpm exec prisma generate 2>&1)" \
+    || { printf '%s\n' "$output" >&2; die "prisma generate failed"; }
   echo "$want" >"$stamp"
 }
 
@@ -149,5 +151,6 @@ ensure_chromium() {
 
 migrate() { # URL
   log "applying migrations"
-  (cd "$ROOT" && DATABASE_URL="$1" pnpm exec prisma migrate deploy >/dev/null) || die "migrations failed"
+  local output
+  output="$(cd "$ROOT" && DATABASE_URL="$1" pnpm exec prisma migrate deploy 2>&1)" || { printf '%s\n' "$output" >&2; die "migrations failed"; }
 }

@@ -56,17 +56,9 @@ const endAfterStart = (value: { plannedStart?: string; plannedEnd?: string }, ct
 export const CreateChangeBody = ChangeFields.superRefine(endAfterStart)
 export type CreateChangeBody = z.input<typeof CreateChangeBody>
 /** Edits while the change is `new`: any subset of fields, with the version last read. */
-export const UpdateChangeBody = ChangeFields.omit({ type: true })
-  // Without their defaults: `.partial()` keeps them, so a PATCH naming only the title would reset these.
-  .extend({
-    subcategory: ChangeSubcategory.nullable(),
-    implementerId: Id.nullable(),
-    testEvidence: text(50_000),
-    targetDriverVersion: driverVersion.nullable(),
-  })
-  .partial()
-  .extend({ version: z.number().int().min(1) })
-  .superRefine(endAfterStart)
+// patchOf, not `.partial()`: the latter keeps the defaults, so a PATCH naming only the title would reset
+// subcategory, implementerId, testEvidence and targetDriverVersion.
+export const UpdateChangeBody = patchOf(ChangeFields.omit({ type: true })).superRefine(endAfterStart)
 export type UpdateChangeBody = z.input<typeof UpdateChangeBody>
 
 /** What the risk matrix shows: the computed cell and every reason that moved it. */

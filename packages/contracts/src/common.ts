@@ -32,8 +32,14 @@ export type FieldIssue = z.infer<typeof FieldIssue>
 
 export const VersionBody = z.object({ version: z.number().int().min(1) })
 
-export const text = (max: number) => z.string().trim().max(max)
-export const requiredText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
+/** A NUL or half a surrogate pair cannot be stored by Postgres (text or jsonb): refuse it as bad input. */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const storable = (value: string) => !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value)
+const UNSTORABLE_MESSAGE = 'must not contain NUL characters or unpaired surrogates'
+
+export const text = (max: number) => z.string().trim().max(max).refine(storable, UNSTORABLE_MESSAGE)
+export const requiredText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max).refine(storable, UNSTORABLE_MESSAGE)
 
 /**
  * A partial update of `body`: every field optional and without its default, so a field left out

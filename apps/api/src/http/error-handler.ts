@@ -91,7 +91,6 @@ export function installErrorHandler(app: FastifyInstance) {
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.warn({ code: appError.code, message: appError.message }, 'request refused')
     const message = appError.status >= 500 ? `internal error (request ${request.id})` : appError.message
-    if (appError.code === 'RATE_LIMITED') reply.header('retry-after', '60')
     return reply.status(appError.status).send({
       error: {
         code: appError.code,

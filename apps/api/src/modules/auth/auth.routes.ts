@@ -26,6 +26,11 @@ export interface AuthRoutesDeps {
   loginRateLimitPerMinute: number
 }
 
+function loginEmail(body: unknown): string {
+  const email = (body as { email?: unknown } | undefined)?.email
+  return typeof email === 'string' ? email.trim().toLowerCase() : ''
+}
+
 export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps) {
   const { auth, clock } = deps
   const api = app.withTypeProvider<ZodTypeProvider>()
@@ -35,7 +40,14 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesD
     {
       config: {
         access: { public: true },
-        rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: '1 minute' },
+        // Counted per address and account after the body is parsed: one office behind a NAT does
+        // not lock itself out, and guessing one account's password stays slow.
+        rateLimit: {
+          max: deps.loginRateLimitPerMinute,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (request) => `${request.ip}|${loginEmail(request.body)}`,
+        },
       },
       schema: { operationId: 'login', tags: ['auth'], body: LoginBody, response: responses({ 200: SessionView }) },
     },

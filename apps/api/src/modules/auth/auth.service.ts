@@ -10,7 +10,7 @@ import { verifyPassword } from './passwords'
 import { digest, newApiToken, randomSecret } from './secrets'
 
 export const SESSION_COOKIE = 'cabinet_session'
-/** Sessions idle longer than this must sign in again even before they expire. */
+/** lastSeenAt / lastUsedAt are written at most this often, so reading a session is not a write. */
 const TOUCH_INTERVAL_MS = 5 * 60_000
 
 export interface AuthServiceDeps {

@@ -61,6 +61,7 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
         await tx.riskAssessment.create({
           data: {
             changeId: current.id,
+            revision: latest.revision + 1,
             probability: latest.probability,
             impact: latest.impact,
             score: latest.score,

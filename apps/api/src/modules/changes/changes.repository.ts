@@ -6,7 +6,7 @@ export const changeInclude = {
   requester: { select: { id: true, name: true, email: true } },
   implementer: { select: { id: true, name: true, email: true } },
   items: { select: { kind: true, itemId: true } },
-  riskAssessments: { orderBy: { createdAt: 'desc' }, take: 1 },
+  riskAssessments: { orderBy: { revision: 'desc' }, take: 1 },
   _count: { select: { items: true } },
 } satisfies Prisma.ChangeRequestInclude
 
@@ -49,10 +49,13 @@ export function encodeCursor(cursor: ListCursor): string {
   return Buffer.from(JSON.stringify({ c: cursor.createdAt.toISOString(), i: cursor.id })).toString('base64url')
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 export function decodeCursor(raw: string): ListCursor | null {
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown }
-    if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string') return null
+    // The id goes into a uuid comparison: anything else would fail in Postgres as a 500.
+    if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string' || !UUID.test(parsed.i)) return null
     const createdAt = new Date(parsed.c)
     return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: parsed.i }
   } catch {
@@ -60,6 +63,9 @@ export function decodeCursor(raw: string): ListCursor | null {
     return null
   }
 }
+
+/** Prisma's `contains` is a LIKE that does not escape: `%` and `_` in a search must match themselves. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&')
 
 /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while changes are added. */
 export async function listChanges(tx: DbOrTx, filter: ChangeFilter, cursor: ListCursor | null, limit: number) {
@@ -72,8 +78,8 @@ export async function listChanges(tx: DbOrTx, filter: ChangeFilter, cursor: List
     ...(filter.text
       ? {
           OR: [
-            { title: { contains: filter.text, mode: 'insensitive' } },
-            { number: { contains: filter.text.toUpperCase() } },
+            { title: { contains: likeLiteral(filter.text), mode: 'insensitive' } },
+            { number: { contains: likeLiteral(filter.text.toUpperCase()) } },
           ],
         }
       : {}),

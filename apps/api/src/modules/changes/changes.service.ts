@@ -84,7 +84,9 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
     const refs = change.items.map((item) => ({ kind: item.kind, id: item.itemId }))
     const overrideById = change.riskAssessments[0]?.overrideById
     const items = await configItems.describe(refs, tx)
-    const overrideBy = overrideById ? await tx.user.findUnique({ where: { id: overrideById }, select: { name: true } }) : null
+    const overrideBy = overrideById
+      ? await tx.user.findUnique({ where: { id: overrideById }, select: { name: true } })
+      : null
     return toChangeDetail(change, items, ctx.actor, overrideBy?.name ?? null)
   }
 
@@ -129,7 +131,7 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         riskScore: evaluation.result.score,
         createdAt: ctx.now,
         items: { createMany: { data: items.map((item) => ({ kind: item.kind, itemId: item.id })) } },
-        riskAssessments: { create: { ...riskAssessmentData(evaluation), createdAt: ctx.now } },
+        riskAssessments: { create: { ...riskAssessmentData(evaluation), revision: 1, createdAt: ctx.now } },
       }
       const created = await tx.changeRequest.create({ data, include: { items: true } })
       const change = await loadOrThrow(tx, created.id)
@@ -218,7 +220,12 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         })
       }
       await tx.riskAssessment.create({
-        data: { ...riskAssessmentData(evaluation), changeId: current.id, createdAt: ctx.now },
+        data: {
+          ...riskAssessmentData(evaluation),
+          changeId: current.id,
+          revision: (current.riskAssessments[0]?.revision ?? 0) + 1,
+          createdAt: ctx.now,
+        },
       })
       const updated = await loadOrThrow(tx, current.id)
       await appendAuditEvent(tx, {

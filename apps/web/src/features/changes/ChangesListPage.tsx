@@ -67,10 +67,10 @@ export function ChangesListPage() {
                     </Table.Td>
                     <Table.Td>{changeTypeLabels[change.type]}</Table.Td>
                     <Table.Td>{categoryLabels[change.category]}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <StateBadge state={change.state} />
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <RiskBadge level={change.riskLevel} score={change.riskScore} />
                     </Table.Td>
                     <Table.Td>

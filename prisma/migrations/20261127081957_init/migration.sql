@@ -218,6 +218,7 @@ CREATE TABLE "change_items" (
 CREATE TABLE "risk_assessments" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "change_id" UUID NOT NULL,
+    "revision" INTEGER NOT NULL,
     "probability" INTEGER NOT NULL,
     "impact" INTEGER NOT NULL,
     "score" INTEGER NOT NULL,
@@ -326,7 +327,7 @@ CREATE INDEX "change_requests_planned_start_idx" ON "change_requests"("planned_s
 CREATE INDEX "change_items_kind_item_id_idx" ON "change_items"("kind", "item_id");
 
 -- CreateIndex
-CREATE INDEX "risk_assessments_change_id_created_at_idx" ON "risk_assessments"("change_id", "created_at");
+CREATE UNIQUE INDEX "risk_assessments_change_id_revision_key" ON "risk_assessments"("change_id", "revision");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "audit_events_id_key" ON "audit_events"("id");
