@@ -54,3 +54,10 @@ ensure_console_build() {
   (cd "$ROOT" && pnpm --filter @cabinet/web build >/dev/null) || die "console build failed: run pnpm --filter @cabinet/web build"
   echo "$want" >"$stamp"
 }
+
+# port_free PORT: true when nothing listens on 127.0.0.1:PORT.
+port_free() {
+  ! node -e '
+    const s = require("node:net").connect({ host: "127.0.0.1", port: Number(process.argv[1]) });
+    s.on("connect", () => { s.end(); process.exit(0) }); s.on("error", () => process.exit(1));' "$1"
+}
