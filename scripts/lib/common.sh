@@ -2,6 +2,8 @@
 # there is nothing to do, installs what is missing from Debian or npm, and says what it did.
 set -euo pipefail
 
+PG_STARTED_HERE=0
+REDIS_STARTED_HERE=0
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PNPM_VERSION="12.4.2"
 
@@ -93,6 +95,7 @@ ensure_postgres() {
     as_pg_user "$bin/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if as_pg_user "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then return; fi
+  PG_STARTED_HERE=1
   log "starting Postgres on 127.0.0.1:$port"
   as_pg_user "$bin/pg_ctl" -D "$dir" -l "$dir/postgres.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
@@ -132,6 +135,7 @@ ensure_redis() {
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   mkdir -p "$dir"
   if redis_reachable "redis://127.0.0.1:$port"; then return; fi
+  REDIS_STARTED_HERE=1
   log "starting Redis on 127.0.0.1:$port"
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \

@@ -14,7 +14,8 @@ use_services() {
     log "using Postgres at DATABASE_URL"
   else
     ensure_postgres "$data/pg" "$pg_port"
-    STARTED_PG="$data/pg"
+    # Stop on exit only what this run started; an instance someone left running stays running.
+    if [ "$PG_STARTED_HERE" = 1 ]; then STARTED_PG="$data/pg"; fi
     DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/$db_name"
   fi
   create_database "$DATABASE_URL"
@@ -22,7 +23,7 @@ use_services() {
     log "using Redis at REDIS_URL"
   else
     ensure_redis "$data/redis" "$redis_port"
-    STARTED_REDIS="$data/redis"
+    if [ "$REDIS_STARTED_HERE" = 1 ]; then STARTED_REDIS="$data/redis"; fi
     REDIS_URL="redis://127.0.0.1:$redis_port"
   fi
   export DATABASE_URL REDIS_URL

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { CreateTokenBody, SessionView, TokenScope, TokenView } from '@cabinet/contracts'
 import { appendAuditEvent, type Db, type Role } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import type { Principal, PrincipalResolver } from '../../http/access'
 import { AppError, notFound } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
@@ -168,14 +169,11 @@ export function createAuthService({ db, clock, sessionTtlHours }: AuthServiceDep
           expiresAt,
         },
       })
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'api_token.created',
         entityType: 'api_token',
         entityId: row.id,
         after: { name: row.name, prefix, scopes: row.scopes, expiresAt },
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
       return row
     })
@@ -197,13 +195,10 @@ export function createAuthService({ db, clock, sessionTtlHours }: AuthServiceDep
         data: { revokedAt: ctx.now },
       })
       if (revoked.count !== 1) throw notFound('API token', tokenId)
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'api_token.revoked',
         entityType: 'api_token',
         entityId: tokenId,
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
     })
   }

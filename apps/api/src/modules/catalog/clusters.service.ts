@@ -2,7 +2,8 @@
 // Every write records an audit event in its transaction; a cluster with nodes cannot be deleted.
 import type { z } from 'zod'
 import type { ClusterBody, ClusterPatch, ClusterView } from '@cabinet/contracts'
-import { appendAuditEvent, type Db } from '@cabinet/db'
+import type { Db } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import { AppError, notFound } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import { assertNotNamedByChanges, missingOrStale, taken, uniquely } from './catalog.checks'
@@ -23,14 +24,11 @@ export function createClustersService({ db }: { db: Db }) {
       db.$transaction(async (tx) => {
         const row = await tx.cluster.create({ data: input })
         const after = (await findCluster(tx, row.id)) as ClusterView
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'cluster.created',
           entityType: 'cluster',
           entityId: row.id,
           after,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return after
       }),
@@ -49,15 +47,12 @@ export function createClustersService({ db }: { db: Db }) {
         })
         if (updated.count !== 1) throw await missingOrStale(() => tx.cluster.count({ where: { id } }), 'cluster', id)
         const after = (await findCluster(tx, id)) as ClusterView
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'cluster.updated',
           entityType: 'cluster',
           entityId: id,
           before,
           after,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return after
       }),
@@ -82,14 +77,11 @@ export function createClustersService({ db }: { db: Db }) {
       const services = await tx.serviceCluster.findMany({ where: { clusterId: id }, select: { serviceId: true } })
       const dependencies = await deleteDependenciesOf(tx, 'cluster', id)
       await tx.cluster.delete({ where: { id } })
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'cluster.deleted',
         entityType: 'cluster',
         entityId: id,
         before: { ...before, serviceIds: services.map((link) => link.serviceId), dependencies },
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
     })
   }

@@ -2,7 +2,8 @@
 // Both ends must exist when an edge is made; an edge goes away with either of its items.
 import type { z } from 'zod'
 import type { DependencyBody, DependencyListQuery, DependencyView } from '@cabinet/contracts'
-import { appendAuditEvent, type Db, type DbOrTx } from '@cabinet/db'
+import type { Db, DbOrTx } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import { notFound } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import { throwIfAny, uniquely, unknownIds } from './catalog.checks'
@@ -59,14 +60,11 @@ export function createDependenciesService({ db }: { db: Db }) {
         throwIfAny(issues)
         const row = await tx.dependency.create({ data: input })
         const [view] = (await viewsOf(tx, [row])) as [DependencyView]
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'dependency.created',
           entityType: 'dependency',
           entityId: row.id,
           after: view,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return view
       }),
@@ -79,14 +77,11 @@ export function createDependenciesService({ db }: { db: Db }) {
       if (!row) throw notFound('dependency', id)
       const [before] = await viewsOf(tx, [row])
       await tx.dependency.delete({ where: { id } })
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'dependency.deleted',
         entityType: 'dependency',
         entityId: id,
         before,
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
     })
   }

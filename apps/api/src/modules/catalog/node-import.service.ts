@@ -2,7 +2,8 @@
 // rows are reported with their row number and field. Lookups and writes are batched, not per row.
 import type { z } from 'zod'
 import { NodeImportRow, type NodeImportResult } from '@cabinet/contracts'
-import { appendAuditEvent, type Db } from '@cabinet/db'
+import type { Db } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import type { RequestContext } from '../../http/request-context'
 import { type NodeUpsert, upsertNodesByHostname } from './catalog.repository'
 import { CsvRowProblem } from './node-import.csv'
@@ -41,8 +42,7 @@ export function createNodeImportService({ db }: { db: Db }) {
         const results = await upsertNodesByHostname(tx, upserts, ctx.now)
         const createdHostnames = results.filter((r) => r.created).map((r) => r.hostname)
         const updatedHostnames = results.filter((r) => !r.created).map((r) => r.hostname)
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'node.imported',
           entityType: 'node_import',
           entityId: ctx.requestId,
@@ -53,8 +53,6 @@ export function createNodeImportService({ db }: { db: Db }) {
             createdHostnames,
             updatedHostnames,
           },
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return results
       },

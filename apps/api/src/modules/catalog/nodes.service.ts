@@ -2,7 +2,8 @@
 // Lists page by (hostname, id) so a page boundary never skips or repeats a node.
 import type { z } from 'zod'
 import type { NodeBody, NodeListQuery, NodePatch, NodeView } from '@cabinet/contracts'
-import { appendAuditEvent, type Db } from '@cabinet/db'
+import type { Db } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import { notFound } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import {
@@ -70,14 +71,11 @@ export function createNodesService({ db }: { db: Db }) {
         throwIfAny(await unknownIds(tx, 'cluster', 'clusterId', input.clusterId))
         const row = await tx.node.create({ data: input })
         const after = (await findNode(tx, row.id)) as NodeView
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'node.created',
           entityType: 'node',
           entityId: row.id,
           after,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return after
       }),
@@ -97,15 +95,12 @@ export function createNodesService({ db }: { db: Db }) {
         })
         if (updated.count !== 1) throw await missingOrStale(() => tx.node.count({ where: { id } }), 'node', id)
         const after = (await findNode(tx, id)) as NodeView
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'node.updated',
           entityType: 'node',
           entityId: id,
           before,
           after,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return after
       }),
@@ -119,14 +114,11 @@ export function createNodesService({ db }: { db: Db }) {
       await assertNotNamedByChanges(tx, 'node', id, `node ${before.hostname}`)
       const dependencies = await deleteDependenciesOf(tx, 'node', id)
       await tx.node.delete({ where: { id } })
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'node.deleted',
         entityType: 'node',
         entityId: id,
         before: { ...before, dependencies },
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
     })
   }

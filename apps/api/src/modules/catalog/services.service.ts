@@ -2,7 +2,8 @@
 // Every write checks its references, writes, and records an audit event in one transaction.
 import type { z } from 'zod'
 import type { ServiceBody, ServicePatch, ServiceView } from '@cabinet/contracts'
-import { appendAuditEvent, type Db, type Tx } from '@cabinet/db'
+import type { Db, Tx } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import { notFound } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import { assertNotNamedByChanges, missingOrStale, taken, throwIfAny, uniquely, unknownIds } from './catalog.checks'
@@ -40,14 +41,11 @@ export function createServicesService({ db }: { db: Db }) {
           },
         })
         const after = (await findService(tx, row.id)) as ServiceView
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'service.created',
           entityType: 'service',
           entityId: row.id,
           after,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return after
       }),
@@ -75,15 +73,12 @@ export function createServicesService({ db }: { db: Db }) {
           })
         }
         const after = (await findService(tx, id)) as ServiceView
-        await appendAuditEvent(tx, {
-          actor: ctx.actor,
+        await recordAudit(tx, ctx, {
           action: 'service.updated',
           entityType: 'service',
           entityId: id,
           before,
           after,
-          requestId: ctx.requestId,
-          at: ctx.now,
         })
         return after
       }),
@@ -98,14 +93,11 @@ export function createServicesService({ db }: { db: Db }) {
       // Edges to a deleted item mean nothing; they go with it and stay in this event's snapshot.
       const dependencies = await deleteDependenciesOf(tx, 'service', id)
       await tx.service.delete({ where: { id } })
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'service.deleted',
         entityType: 'service',
         entityId: id,
         before: { ...before, dependencies },
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
     })
   }

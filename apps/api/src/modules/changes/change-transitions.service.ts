@@ -1,8 +1,9 @@
 // Moves a change through its lifecycle: the domain decides, this use case persists the decision,
 // its effects and its audit event in one transaction, guarded by the version the caller read.
 import type { ChangeDetail, TransitionBody } from '@cabinet/contracts'
-import { appendAuditEvent, type Db, type Prisma } from '@cabinet/db'
+import type { Db, Prisma } from '@cabinet/db'
 import { type ChangeEffect, type ChangeEvent, transition } from '@cabinet/domain'
+import { recordAudit } from '../../http/audit'
 import { AppError, staleVersion } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import { snapshotOf } from './change-views'
@@ -77,8 +78,7 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
         })
       }
       const updated = await changes.loadOrThrow(tx, current.id)
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: `change.${body.event}`,
         entityType: 'change',
         entityId: current.id,
@@ -91,8 +91,6 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
           ...(body.event === 'close' ? { closeCode: body.closeCode, notes: body.notes ?? null } : {}),
           ...(override ? { riskOverride: { level: override.level, reason: override.reason } } : {}),
         },
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
       return changes.detail(tx, updated, ctx)
     })

@@ -10,7 +10,8 @@ import type {
   RiskAssessmentView,
   UpdateChangeBody,
 } from '@cabinet/contracts'
-import { appendAuditEvent, type Db, type DbOrTx, type Prisma, type Tx } from '@cabinet/db'
+import type { Db, DbOrTx, Prisma, Tx } from '@cabinet/db'
+import { recordAudit } from '../../http/audit'
 import { AppError, staleVersion } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import type { ConfigItemService } from '../catalog/config-items.service'
@@ -135,15 +136,12 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
       }
       const created = await tx.changeRequest.create({ data, include: { items: true } })
       const change = await loadOrThrow(tx, created.id)
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'change.created',
         entityType: 'change',
         entityId: change.id,
         changeId: change.id,
         after: changeAuditSnapshot(change),
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
       return detail(tx, change, ctx)
     })
@@ -228,16 +226,13 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         },
       })
       const updated = await loadOrThrow(tx, current.id)
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
+      await recordAudit(tx, ctx, {
         action: 'change.updated',
         entityType: 'change',
         entityId: current.id,
         changeId: current.id,
         before: changeAuditSnapshot(current),
         after: changeAuditSnapshot(updated),
-        requestId: ctx.requestId,
-        at: ctx.now,
       })
       return detail(tx, updated, ctx)
     })
