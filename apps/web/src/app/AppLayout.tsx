@@ -4,10 +4,11 @@ import { useDisclosure } from '@mantine/hooks'
 import { IconList, IconLogout, IconPlus, IconServer2 } from '@tabler/icons-react'
 import { Link, Outlet, useLocation } from 'react-router'
 import { useSession, useSignOut } from '../features/auth/api'
+import { canCreateChange } from '../features/auth/permissions'
 
 const NAVIGATION = [
-  { to: '/changes', label: 'Changes', icon: IconList, exact: true },
-  { to: '/changes/new', label: 'New change', icon: IconPlus, exact: true },
+  { to: '/changes', label: 'Changes', icon: IconList, createsChange: false },
+  { to: '/changes/new', label: 'New change', icon: IconPlus, createsChange: true },
 ] as const
 
 export function AppLayout() {
@@ -16,6 +17,8 @@ export function AppLayout() {
   const session = useSession()
   const signOut = useSignOut()
   const user = session.data?.user
+  // An auditor is read-only: the console does not offer what the API would refuse.
+  const navigation = NAVIGATION.filter((item) => !item.createsChange || canCreateChange(user))
 
   return (
     <AppShell
@@ -54,7 +57,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">
-        {NAVIGATION.map((item) => (
+        {navigation.map((item) => (
           <NavLink
             key={item.to}
             component={Link}

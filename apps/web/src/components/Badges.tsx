@@ -5,6 +5,10 @@ import { changeStateColors, riskLevelColors, riskLevelLabels } from '../lib/labe
 
 type Extra = Omit<BadgeProps, 'color' | 'children'> & { 'data-testid'?: string }
 
+// Mantine ellipsizes a badge's label, so a squeezed table column showed "AUTHO…" and "CRITICA…".
+// A state or a risk is never cut short: the label keeps its full width and the column makes room.
+const FULL_LABEL = { label: { overflow: 'visible', textOverflow: 'clip' } } as const
+
 /** Shows the state's own name (`assess`), the word the API, CLI and audit trail use. */
 export function StateBadge({ state, ...props }: { state: ChangeState } & Extra) {
   return (
@@ -13,6 +17,7 @@ export function StateBadge({ state, ...props }: { state: ChangeState } & Extra) 
       variant="light"
       data-state={state}
       style={{ flexShrink: 0, overflow: 'visible' }}
+      styles={FULL_LABEL}
       {...props}
     >
       {state}
@@ -28,6 +33,7 @@ export function RiskBadge({ level, score, ...props }: { level: RiskLevel; score?
       data-risk={level}
       autoContrast
       style={{ flexShrink: 0, overflow: 'visible' }}
+      styles={FULL_LABEL}
       {...props}
     >
       {riskLevelLabels[level]}

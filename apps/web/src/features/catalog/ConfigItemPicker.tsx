@@ -230,8 +230,9 @@ export function ConfigItemPicker({
                         {item.name}
                       </Text>
                       <Text size="xs" c="dimmed" truncate>
+                        {/* The server's detail already says what it holds (a cluster's node count); a service's
+                            nodeCount is always 0 because its nodes are the server's impact analysis. */}
                         {item.detail}
-                        {item.kind !== 'node' ? ` · ${item.nodeCount} nodes` : ''}
                       </Text>
                     </div>
                   </Group>

@@ -1,6 +1,7 @@
 // One button per transition the server says this person may take now (`availableEvents`), plus
-// Edit while the change is `new`. Refusals are shown as the server words them; a stale version
-// reloads the change so the next try acts on what is really there.
+// Edit while the change is `new` and this person may edit it (its requester, a change manager or an
+// admin). Refusals are shown as the server words them; a stale version reloads the change so the
+// next try acts on what is really there.
 import type { ChangeDetail, ChangeEventType, TransitionBody } from '@cabinet/contracts'
 import { Alert, Button, Group } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
@@ -10,6 +11,8 @@ import { Link } from 'react-router'
 import { errorMessage } from '../../components/StatusViews'
 import { isApiError } from '../../lib/api-client'
 import { changeEventLabel } from '../../lib/labels'
+import { useSession } from '../auth/api'
+import { canEditChange } from '../auth/permissions'
 import { useReloadChange, useTransitionChange } from './api'
 import { DIALOG_EVENTS, type DialogEvent, TransitionModal } from './TransitionModal'
 
@@ -22,6 +25,7 @@ const DESTRUCTIVE: ReadonlySet<ChangeEventType> = new Set(['reject', 'cancel'])
 export function ChangeActions({ change }: { change: ChangeDetail }) {
   const transition = useTransitionChange(change.id)
   const reload = useReloadChange()
+  const session = useSession()
   const [dialog, setDialog] = useState<DialogEvent | null>(null)
   const [pendingEvent, setPendingEvent] = useState<ChangeEventType | null>(null)
   const [refusal, setRefusal] = useState<unknown>(null)
@@ -61,7 +65,7 @@ export function ChangeActions({ change }: { change: ChangeDetail }) {
     }
   }
 
-  const canEdit = change.state === 'new'
+  const canEdit = canEditChange(session.data?.user, change)
   if (!canEdit && change.availableEvents.length === 0) return null
 
   return (

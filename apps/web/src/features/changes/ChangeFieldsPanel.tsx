@@ -97,8 +97,9 @@ export function ChangeFieldsPanel({ change }: { change: ChangeDetail }) {
                   <Table.Td>{item.name}</Table.Td>
                   <Table.Td>
                     <Text size="xs" c="dimmed">
+                      {/* The server's detail already says what it holds (a cluster's node count); a service's
+                          nodeCount is always 0 because its nodes are the server's impact analysis. */}
                       {item.detail}
-                      {item.kind !== 'node' ? ` · ${item.nodeCount} nodes` : ''}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

@@ -178,6 +178,8 @@ export function ChangeForm(props: ChangeFormProps) {
                     value={draft.type}
                     disabled={mode === 'edit'}
                     description={mode === 'edit' ? 'The type cannot change after creation' : undefined}
+                    // Below the select, so the three selects of this row stay level.
+                    inputWrapperOrder={['label', 'input', 'description', 'error']}
                     onChange={(event) => {
                       const parsed = ChangeType.safeParse(event.currentTarget.value)
                       if (parsed.success) set('type', parsed.data)

@@ -6,10 +6,13 @@ import { RiskBadge, StateBadge } from '../../components/Badges'
 import { EmptyResult, ErrorState } from '../../components/StatusViews'
 import { formatDateTime } from '../../lib/datetime'
 import { categoryLabels, changeTypeLabels } from '../../lib/labels'
+import { useSession } from '../auth/api'
+import { canCreateChange } from '../auth/permissions'
 import { CHANGE_PAGE_SIZE, type ChangeListFilters, useChangeList } from './api'
 import { ChangeFilters } from './ChangeFilters'
 import { NO_FILTERS, filtersFromParams, hasFilters, paramsFromFilters } from './list-filters'
 
+const TABLE_MIN_WIDTH = 1100
 const COLUMNS = ['Number', 'Title', 'Type', 'Category', 'State', 'Risk', 'Planned start', 'Requester'] as const
 
 export function ChangesListPage() {
@@ -17,14 +20,17 @@ export function ChangesListPage() {
   const filters = filtersFromParams(searchParams)
   const list = useChangeList(filters)
   const setFilters = (next: ChangeListFilters) => setSearchParams(paramsFromFilters(next))
+  const mayCreate = canCreateChange(useSession().data?.user)
 
   return (
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>Changes</Title>
-        <Button component={Link} to="/changes/new" leftSection={<IconPlus size={16} />}>
-          New change
-        </Button>
+        {mayCreate && (
+          <Button component={Link} to="/changes/new" leftSection={<IconPlus size={16} />}>
+            New change
+          </Button>
+        )}
       </Group>
       <ChangeFilters filters={filters} onChange={setFilters} />
 
@@ -32,7 +38,8 @@ export function ChangesListPage() {
         <ErrorState error={list.error} title="Could not load changes" onRetry={() => void list.refetch()} />
       ) : (
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={900}>
+          {/* Wide enough for every column on one line; narrower windows scroll the table sideways. */}
+          <Table.ScrollContainer minWidth={TABLE_MIN_WIDTH}>
             <Table highlightOnHover verticalSpacing="xs" aria-label="Changes" aria-busy={list.isFetching}>
               <Table.Thead>
                 <Table.Tr>
@@ -60,7 +67,8 @@ export function ChangesListPage() {
                         {change.number}
                       </Anchor>
                     </Table.Td>
-                    <Table.Td maw={360}>
+                    {/* Every other column keeps its words on one line; the title takes what is left and truncates. */}
+                    <Table.Td style={{ width: '100%', maxWidth: 0 }}>
                       <Text size="sm" truncate title={change.title}>
                         {change.title}
                       </Text>
@@ -73,12 +81,12 @@ export function ChangesListPage() {
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <RiskBadge level={change.riskLevel} score={change.riskScore} />
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm" ff="monospace">
                         {formatDateTime(change.plannedStart)}
                       </Text>
                     </Table.Td>
-                    <Table.Td>{change.requester.name}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{change.requester.name}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -96,11 +104,11 @@ export function ChangesListPage() {
                   >
                     {filters.cursor ? 'Back to the first page' : 'Clear filters'}
                   </Button>
-                ) : (
+                ) : mayCreate ? (
                   <Button component={Link} to="/changes/new" variant="light">
                     Raise the first change
                   </Button>
-                )
+                ) : undefined
               }
             />
           )}

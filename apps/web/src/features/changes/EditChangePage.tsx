@@ -9,6 +9,8 @@ import { useMemo, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { ErrorState, LoadingBlock } from '../../components/StatusViews'
 import { isApiError } from '../../lib/api-client'
+import { useSession } from '../auth/api'
+import { canEditChange } from '../auth/permissions'
 import { useChangeDetail, useReloadChange, useUpdateChange } from './api'
 import { type ChangeDraft, draftFromChange, toUpdateBody } from './change-draft'
 import { ChangeForm } from './ChangeForm'
@@ -16,6 +18,7 @@ import { ChangeForm } from './ChangeForm'
 export function EditChangePage() {
   const { ref = '' } = useParams()
   const detail = useChangeDetail(ref)
+  const user = useSession().data?.user
   if (detail.isPending) return <LoadingBlock rows={10} label="Loading the change" />
   if (detail.isError) {
     return <ErrorState error={detail.error} title="Could not load the change" onRetry={() => void detail.refetch()} />
@@ -27,6 +30,20 @@ export function EditChangePage() {
           <Text size="sm">
             {detail.data.number} is in state “{detail.data.state}”. Only changes in state “new” can be edited.
           </Text>
+          <Group>
+            <Button component={Link} to={`/changes/${detail.data.number}`} size="xs" variant="light">
+              Back to {detail.data.number}
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    )
+  }
+  if (!canEditChange(user, detail.data)) {
+    return (
+      <Alert color="yellow" title="You cannot edit this change">
+        <Stack gap="xs">
+          <Text size="sm">Only the requester of {detail.data.number}, a change manager or an admin can edit it.</Text>
           <Group>
             <Button component={Link} to={`/changes/${detail.data.number}`} size="xs" variant="light">
               Back to {detail.data.number}

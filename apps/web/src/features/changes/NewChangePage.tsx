@@ -1,10 +1,12 @@
 // /changes/new: a requester raises a request for change. `?items=node:<uuid>,cluster:<uuid>`
 // pre-selects affected items (links from elsewhere), resolved to their names first.
 import { ConfigItemKind, type ConfigItemRef } from '@cabinet/contracts'
-import { Stack, Title } from '@mantine/core'
+import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core'
 import { useMemo } from 'react'
-import { useNavigate, useSearchParams } from 'react-router'
+import { Link, useNavigate, useSearchParams } from 'react-router'
 import { ErrorState, LoadingBlock } from '../../components/StatusViews'
+import { useSession } from '../auth/api'
+import { canCreateChange } from '../auth/permissions'
 import { useResolvedConfigItems } from '../catalog/api'
 import { useCreateChange } from './api'
 import { type ChangeDraft, emptyDraft, toCreateBody } from './change-draft'
@@ -22,6 +24,28 @@ function refsFromParam(param: string | null): ConfigItemRef[] {
 }
 
 export function NewChangePage() {
+  // A read-only person (an auditor) who follows a link here is told so, not shown a form the API refuses.
+  if (!canCreateChange(useSession().data?.user)) {
+    return (
+      <Stack gap="md">
+        <Title order={2}>New change</Title>
+        <Alert color="yellow" title="You cannot raise changes">
+          <Stack gap="xs">
+            <Text size="sm">Your roles give read-only access to changes.</Text>
+            <Group>
+              <Button component={Link} to="/changes" size="xs" variant="light">
+                Back to changes
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      </Stack>
+    )
+  }
+  return <NewChangeForm />
+}
+
+function NewChangeForm() {
   const navigate = useNavigate()
   const [searchParams] = useSearchParams()
   const itemsParam = searchParams.get('items')

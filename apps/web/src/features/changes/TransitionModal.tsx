@@ -160,7 +160,10 @@ function TransitionForm({ event, change, onClose, onConfirm }: TransitionModalPr
         {event === 'request_authorization' && (
           <>
             <Text size="sm">
-              Computed risk: {riskLevelLabels[change.risk.computedLevel]} (score {change.risk.score}).
+              Current risk: {riskLevelLabels[change.risk.level]} (score {change.risk.score}
+              {change.risk.level !== change.risk.computedLevel &&
+                `; the matrix alone says ${riskLevelLabels[change.risk.computedLevel]}`}
+              ).
             </Text>
             <Switch
               label="Override the risk level"
