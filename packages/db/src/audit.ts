@@ -58,14 +58,17 @@ function toJsonValue(value: unknown): unknown {
  * being recorded: the event and the change commit or vanish together.
  */
 export async function appendAuditEvent(tx: Tx, input: AuditEventInput): Promise<{ seq: bigint; hash: string }> {
+  // The lock is held until the transaction ends, so the caller should append its event as the
+  // transaction's last statement: every writer of the chain waits for it from here to COMMIT.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`
-  const [previous] = await tx.$queryRaw<{ hash: string }[]>`
-    SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1`
-  const prevHash = previous?.hash ?? GENESIS_HASH
-  const [{ seq }] = (await tx.$queryRaw<{ seq: bigint }[]>`
-    SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq`) as [{ seq: bigint }]
+  // Read only after the lock is held: the previous event is then final, and so is our place.
+  const [head] = await tx.$queryRaw<{ prev: string | null; seq: bigint }[]>`
+    SELECT (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS prev,
+           nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq`
+  if (!head) throw new Error('audit chain head query returned no row')
+  const prevHash = head.prev ?? GENESIS_HASH
   const content: HashedAuditContent = {
-    seq: seq.toString(),
+    seq: head.seq.toString(),
     at: input.at.toISOString(),
     actorId: input.actor.id,
     actorName: input.actor.name,
@@ -78,22 +81,12 @@ export async function appendAuditEvent(tx: Tx, input: AuditEventInput): Promise<
     requestId: input.requestId ?? null,
   }
   const hash = hashAuditEvent(prevHash, content)
-  await tx.auditEvent.create({
-    data: {
-      seq,
-      at: input.at,
-      actorId: content.actorId,
-      actorName: content.actorName,
-      action: content.action,
-      entityType: content.entityType,
-      entityId: content.entityId,
-      changeId: content.changeId,
-      before: content.before ?? undefined,
-      after: content.after ?? undefined,
-      requestId: content.requestId,
-      prevHash,
-      hash,
-    },
-  })
-  return { seq, hash }
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
+  await tx.$executeRaw`
+    INSERT INTO audit_events (seq, at, actor_id, actor_name, action, entity_type, entity_id, change_id,
+                              before, after, request_id, prev_hash, hash)
+    VALUES (${head.seq}, ${input.at}, ${content.actorId}::uuid, ${content.actorName}, ${content.action},
+            ${content.entityType}, ${content.entityId}, ${content.changeId}::uuid, ${json(content.before)}::jsonb,
+            ${json(content.after)}::jsonb, ${content.requestId}, ${prevHash}, ${hash})`
+  return { seq: head.seq, hash }
 }

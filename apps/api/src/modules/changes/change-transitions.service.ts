@@ -33,7 +33,7 @@ function toDomainEvent(body: TransitionBody): ChangeEvent {
 
 export function createChangeTransitionService({ db, changes }: ChangeTransitionDeps) {
   async function apply(ctx: RequestContext, idOrNumber: string, body: TransitionBody): Promise<ChangeDetail> {
-    return db.$transaction(async (tx) => {
+    const changeId = await db.$transaction(async (tx) => {
       const current = await changes.loadOrThrow(tx, idOrNumber)
       if (current.version !== body.version) throw staleVersion(`change ${current.number}`)
       const decision = transition(snapshotOf(current), toDomainEvent(body), { actor: ctx.actor, now: ctx.now })
@@ -83,17 +83,18 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
         entityType: 'change',
         entityId: current.id,
         changeId: current.id,
-        before: changeAuditSnapshot(current),
+        before: changeAuditSnapshot(current, current.items.length),
         after: {
-          ...changeAuditSnapshot(updated),
+          ...changeAuditSnapshot(updated, updated.items.length),
           ...(body.event === 'reject' ? { comment: body.comment } : {}),
           ...(body.event === 'cancel' ? { reason: body.reason } : {}),
           ...(body.event === 'close' ? { closeCode: body.closeCode, notes: body.notes ?? null } : {}),
           ...(override ? { riskOverride: { level: override.level, reason: override.reason } } : {}),
         },
       })
-      return changes.detail(tx, updated, ctx)
+      return current.id
     })
+    return changes.detail(db, await changes.loadOrThrow(db, changeId), ctx)
   }
 
   function applyEffect(effect: ChangeEffect, data: Prisma.ChangeRequestUpdateManyMutationInput) {

@@ -37,8 +37,25 @@ type CreateInput = Prisma.Args<Tx['changeRequest'], 'create'>['data']
 
 const EDITOR_ROLES = new Set(['change_manager', 'admin'])
 
-/** The fields an audit event records for a change: everything a reviewer would compare. */
-export function changeAuditSnapshot(change: ChangeRow) {
+/** What an audit event records of a change: the fields a reviewer compares, not the long texts. */
+type AuditedChange = Pick<
+  ChangeRow,
+  | 'number'
+  | 'type'
+  | 'category'
+  | 'subcategory'
+  | 'title'
+  | 'state'
+  | 'plannedStart'
+  | 'plannedEnd'
+  | 'implementerId'
+  | 'riskLevel'
+  | 'riskScore'
+  | 'targetDriverVersion'
+  | 'version'
+>
+
+export function changeAuditSnapshot(change: AuditedChange, affectedItems: number) {
   return {
     number: change.number,
     type: change.type,
@@ -51,7 +68,7 @@ export function changeAuditSnapshot(change: ChangeRow) {
     implementerId: change.implementerId,
     riskLevel: change.riskLevel,
     riskScore: change.riskScore,
-    affectedItems: change.items.length,
+    affectedItems,
     targetDriverVersion: change.targetDriverVersion,
     version: change.version,
   }
@@ -72,13 +89,17 @@ function riskAssessmentData(evaluation: RiskEvaluation) {
 
 export function createChangeService({ db, configItems, evaluateRisk }: ChangeServiceDeps) {
   async function implementerMustExist(tx: DbOrTx, implementerId: string | null | undefined) {
-    if (!implementerId) return
-    const user = await tx.user.findUnique({ where: { id: implementerId } })
+    if (!implementerId) return null
+    const user = await tx.user.findUnique({
+      where: { id: implementerId },
+      select: { id: true, name: true, email: true, disabled: true },
+    })
     if (!user || user.disabled) {
       throw new AppError('VALIDATION_FAILED', `implementerId: no active user with id ${implementerId}`, {
         details: { issues: [{ path: 'implementerId', message: `no active user with id ${implementerId}` }] },
       })
     }
+    return { id: user.id, name: user.name, email: user.email }
   }
 
   async function detail(tx: DbOrTx, change: ChangeRow, ctx: RequestContext): Promise<ChangeDetail> {
@@ -98,19 +119,22 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
   }
 
   async function create(ctx: RequestContext, body: CreateChangeBody): Promise<ChangeDetail> {
-    const items = await configItems.resolve(body.affectedItems)
-    await implementerMustExist(db, body.implementerId)
     const riskRequest: RiskRequest = {
       category: body.category,
       subcategory: body.subcategory ?? null,
       plannedStart: new Date(body.plannedStart),
-      affectedItems: items,
+      affectedItems: body.affectedItems,
       rollbackPlan: body.rollbackPlan,
       riskQuestionnaire: body.riskQuestionnaire,
       targetDriverVersion: body.targetDriverVersion ?? null,
     }
-    const evaluation = await evaluateRisk(db, riskRequest, ctx.now)
-    return db.$transaction(async (tx) => {
+    // Independent reads on the pool, side by side; only the writes need the transaction.
+    const [items, implementer, evaluation] = await Promise.all([
+      configItems.resolve(body.affectedItems),
+      implementerMustExist(db, body.implementerId),
+      evaluateRisk(db, riskRequest, ctx.now),
+    ])
+    const stored = await db.$transaction(async (tx) => {
       const data: CreateInput = {
         number: await nextChangeNumber(tx),
         type: body.type,
@@ -131,20 +155,34 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         riskLevel: evaluation.result.level,
         riskScore: evaluation.result.score,
         createdAt: ctx.now,
-        items: { createMany: { data: items.map((item) => ({ kind: item.kind, itemId: item.id })) } },
-        riskAssessments: { create: { ...riskAssessmentData(evaluation), revision: 1, createdAt: ctx.now } },
       }
-      const created = await tx.changeRequest.create({ data, include: { items: true } })
-      const change = await loadOrThrow(tx, created.id)
+      const created = await tx.changeRequest.create({ data })
+      await tx.changeItem.createMany({
+        data: items.map((item) => ({ changeId: created.id, kind: item.kind, itemId: item.id })),
+      })
+      const assessment = await tx.riskAssessment.create({
+        data: { ...riskAssessmentData(evaluation), changeId: created.id, revision: 1, createdAt: ctx.now },
+      })
+      // Last in the transaction: the audit chain is locked from here until COMMIT.
       await recordAudit(tx, ctx, {
         action: 'change.created',
         entityType: 'change',
-        entityId: change.id,
-        changeId: change.id,
-        after: changeAuditSnapshot(change),
+        entityId: created.id,
+        changeId: created.id,
+        after: changeAuditSnapshot(created, items.length),
       })
-      return detail(tx, change, ctx)
+      return { created, assessment }
     })
+    // Everything the reply shows is in hand: no need to read the change back.
+    const change: ChangeRow = {
+      ...stored.created,
+      requester: { id: ctx.actor.id, name: ctx.actor.name, email: ctx.actor.email },
+      implementer,
+      items: items.map((item) => ({ kind: item.kind, itemId: item.id })),
+      riskAssessments: [stored.assessment],
+      _count: { items: items.length },
+    }
+    return toChangeDetail(change, items, ctx.actor, null)
   }
 
   async function update(ctx: RequestContext, idOrNumber: string, body: UpdateChangeBody): Promise<ChangeDetail> {
@@ -178,7 +216,7 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
       },
       ctx.now,
     )
-    return db.$transaction(async (tx) => {
+    await db.$transaction(async (tx) => {
       const written = await tx.changeRequest.updateMany({
         where: { id: current.id, version: body.version, state: 'new' },
         data: {
@@ -231,11 +269,11 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         entityType: 'change',
         entityId: current.id,
         changeId: current.id,
-        before: changeAuditSnapshot(current),
-        after: changeAuditSnapshot(updated),
+        before: changeAuditSnapshot(current, current.items.length),
+        after: changeAuditSnapshot(updated, updated.items.length),
       })
-      return detail(tx, updated, ctx)
     })
+    return detail(db, await loadOrThrow(db, current.id), ctx)
   }
 
   async function get(ctx: RequestContext, idOrNumber: string): Promise<ChangeDetail> {
