@@ -88,6 +88,8 @@ ensure_postgres() {
   local dir="$1" port="$2" bin
   bin="$(pg_bin_dir)"
   mkdir -p "$dir"
+  # Postgres runs as another user from another directory: it needs the absolute path.
+  dir="$(cd "$dir" && pwd)"
   is_root && chown postgres:postgres "$dir"
   chmod 700 "$dir"
   if [ ! -f "$dir/PG_VERSION" ]; then
@@ -134,6 +136,7 @@ ensure_redis() {
   local dir="$1" port="$2"
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
   if redis_reachable "redis://127.0.0.1:$port"; then return; fi
   REDIS_STARTED_HERE=1
   log "starting Redis on 127.0.0.1:$port"

@@ -3,10 +3,11 @@
 import { type Job, Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { JOB_QUEUES, JOBS, type JobName } from '@cabinet/contracts'
 import type { Db } from '@cabinet/db'
-import { type HandlerDeps, jobHandlers } from './handlers'
+import { type HandlerDeps, type JobHandlers, jobHandlers } from './handlers'
 
 export interface WorkerDeps {
   db: Db
@@ -17,24 +18,31 @@ export interface WorkerDeps {
   heartbeatIntervalMs: number
   logger: Logger
   now?: () => Date
+  /** What each job does: the catalog's handlers unless another implementation is given. */
+  handlers?: JobHandlers
 }
 
 function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name)
 }
 
-export async function dispatch(job: Pick<Job, 'name' | 'data' | 'id'>, deps: HandlerDeps): Promise<unknown> {
+export async function dispatch(
+  job: Pick<Job, 'name' | 'data' | 'id'>,
+  deps: HandlerDeps,
+  handlers: JobHandlers = jobHandlers,
+): Promise<unknown> {
   if (!isJobName(job.name)) throw new Error(`unknown job ${job.name}`)
   const payload = JOBS[job.name].payload.parse(job.data)
-  return jobHandlers[job.name](payload, deps)
+  return handlers[job.name](payload, deps)
 }
 
 export async function startWorker(deps: WorkerDeps) {
-  const id = `${hostname()}:${process.pid}`
+  // Unique per instance, so two workers in one process never share (and delete) one heartbeat.
+  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const handlerDeps: HandlerDeps = { db: deps.db, now: deps.now ?? (() => new Date()) }
   const workers = JOB_QUEUES.map(
     (queue) =>
-      new Worker(queue, (job) => dispatch(job, handlerDeps), {
+      new Worker(queue, (job) => dispatch(job, handlerDeps, deps.handlers), {
         connection: deps.connection,
         prefix: deps.prefix,
         concurrency: deps.concurrency,

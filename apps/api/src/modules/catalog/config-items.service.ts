@@ -74,15 +74,18 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
   async function lookup(refs: readonly ConfigItemRef[], tx: DbOrTx) {
     const idsOf = (kind: ConfigItemKind) => refs.filter((r) => r.kind === kind).map((r) => r.id)
     // Sequential on purpose: inside a transaction all queries share one connection.
-    const services = await tx.service.findMany({ where: { id: { in: idsOf('service') } } })
-    const clusters = await tx.cluster.findMany({
-      where: { id: { in: idsOf('cluster') } },
-      include: { _count: { select: { nodes: true } } },
-    })
-    const nodes = await tx.node.findMany({
-      where: { id: { in: idsOf('node') } },
-      include: { cluster: { select: { name: true } } },
-    })
+    const [serviceIds, clusterIds, nodeIds] = [idsOf('service'), idsOf('cluster'), idsOf('node')]
+    // Each query costs CPU in the ORM even when it finds nothing: ask only for kinds that were named.
+    const services = serviceIds.length ? await tx.service.findMany({ where: { id: { in: serviceIds } } }) : []
+    const clusters = clusterIds.length
+      ? await tx.cluster.findMany({
+          where: { id: { in: clusterIds } },
+          include: { _count: { select: { nodes: true } } },
+        })
+      : []
+    const nodes = nodeIds.length
+      ? await tx.node.findMany({ where: { id: { in: nodeIds } }, include: { cluster: { select: { name: true } } } })
+      : []
     const found = new Map<string, ConfigItemOption>()
     for (const s of services) {
       found.set(`service:${s.id}`, {

@@ -33,7 +33,7 @@ export interface ChangeServiceDeps {
   evaluateRisk: ChangeRiskEvaluator
 }
 
-type CreateInput = Prisma.Args<Tx['changeRequest'], 'create'>['data']
+type CreateInput = Prisma.ChangeRequestUncheckedCreateInput
 
 const EDITOR_ROLES = new Set(['change_manager', 'admin'])
 
@@ -145,8 +145,9 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         justification: body.justification,
         plannedStart: riskRequest.plannedStart,
         plannedEnd: new Date(body.plannedEnd),
-        requester: { connect: { id: ctx.actor.id } },
-        ...(body.implementerId ? { implementer: { connect: { id: body.implementerId } } } : {}),
+        // Plain foreign keys, not `connect`: the database checks them without an extra SELECT each.
+        requesterId: ctx.actor.id,
+        implementerId: body.implementerId ?? null,
         implementationPlan: body.implementationPlan,
         testEvidence: body.testEvidence ?? '',
         rollbackPlan: body.rollbackPlan,
