@@ -13,6 +13,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'gpu',
+          include: ['packages/gpu/src/**/*.test.ts', 'packages/gpu/test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'contracts',
           include: ['packages/contracts/src/**/*.test.ts'],
           environment: 'node',

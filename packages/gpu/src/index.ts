@@ -1,0 +1,5 @@
+// Reads what NVIDIA's tools print (nvidia-smi, DCGM, kernel XID lines) into one normalised model,
+// judges GPU health from it, and knows which drivers run which CUDA releases.
+export * from './common/parse-error'
+export * from './common/readings'
+export * from './model'
