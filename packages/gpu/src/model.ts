@@ -70,6 +70,28 @@ export interface GpuSnapshot {
   remappedRows: RemappedRows
   /** "Yes" when the GPU must be reset before use. */
   resetRequired: Reading<boolean>
+  /**
+   * Added by the nvidia-smi parsers (absent from other sources). ECC currently enabled: with ECC off the
+   * counters read N/A, which a gate must not take for "no errors".
+   */
+  eccEnabled?: Reading<boolean>
+  /**
+   * Drivers 550+ print temperatures against T.Limit on many boards: the current headroom below T.Limit
+   * and the (negative or zero) headroom at which the GPU slows down, shuts down or stops operating.
+   * A GPU is at risk when `current` falls to `slowdown`. Absolute thresholds are then often N/A.
+   */
+  temperatureMarginC?: {
+    current: Reading<number>
+    slowdown: Reading<number>
+    shutdown: Reading<number>
+    maxOperating: Reading<number>
+  }
+  /**
+   * NVML's recovery action after an error, as printed: None, Reset, Reboot, Drain P2P, Drain and Reset.
+   * Drivers 570+ print it instead of the reset status; `resetRequired` is derived from it there.
+   */
+  recoveryAction?: Reading<string>
+  drainAndResetRecommended?: Reading<boolean>
   migMode: Reading<boolean>
   migDevices: MigDevice[]
   processes: GpuProcess[]
@@ -96,6 +118,17 @@ export interface DiagTestResult {
   gpus: { gpuId: number; verdict: DiagVerdict; info: string[] }[]
   info: string[]
   warnings: string[]
+  /**
+   * Added by the DCGM parsers: each warning with the ids DCGM attaches in JSON output (error_id is a
+   * DCGM_FR_* code; severity 2 = ISOLATE, 6 = RESET per dcgm_errors.h). Text output carries no ids.
+   */
+  errors?: {
+    gpuId: number | null
+    message: string
+    errorId: number | null
+    severity: number | null
+    category: number | null
+  }[]
 }
 
 export interface DiagReport {
@@ -106,6 +139,15 @@ export interface DiagReport {
   tests: DiagTestResult[]
   /** Fail if any test failed, warn if any warned, pass if all that ran passed. */
   overall: DiagVerdict
+  /**
+   * Added by the DCGM parsers. dcgmi prints no run level: when true, `level` is the highest level whose
+   * tests appear in the output (a lower bound on the level that was asked for).
+   */
+  levelInferred?: boolean
+  /** Added by the DCGM parsers: PCI device ids (SKU, e.g. "2335") of the GPUs tested, one per GPU, as printed. */
+  deviceIds?: string[]
+  /** Added by the DCGM parsers: dcgmi's own error when the diagnostic did not run (JSON `runtime_error`). */
+  runtimeError?: string
 }
 
 export type HealthWatchStatus = 'healthy' | 'warning' | 'failure' | 'unknown'
@@ -118,6 +160,8 @@ export interface HealthReport {
     status: HealthWatchStatus
     message: string
     errorCode: number | null
+    /** Added by the DCGM parser: the entity as DCGM names it ("GPU 0", "Switch 3"), for non-GPU incidents too. */
+    entity?: string
   }[]
 }
 
@@ -138,4 +182,6 @@ export interface XidEvent {
   processName: string | null
   message: string
   line: number
+  /** Added by the XID parser: seconds since boot, when the line carries them (`[ 219.470994]`, /dev/kmsg). */
+  sinceBootSeconds?: number | null
 }
