@@ -54,14 +54,21 @@ ensure_prisma_client() {
   echo "$want" >"$stamp"
 }
 
+# Where Debian puts each Postgres version (overridable for the scripts' own tests).
+PG_LIB_DIR="${PG_LIB_DIR:-/usr/lib/postgresql}"
+# Where Postgres data goes when the postgres user cannot enter the checkout (see ensure_postgres).
+PG_OUTSIDE_DIR="${PG_OUTSIDE_DIR:-/var/lib/cabinet}"
+
+# The bin directory of the newest Postgres *server*. Debian's postgresql-client also creates
+# /usr/lib/postgresql/N/bin (psql, pg_dump), so look for initdb, not for the directory.
 pg_bin_dir() {
-  local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-  if [ -z "$dir" ]; then
+  local initdb
+  initdb="$(ls -d "$PG_LIB_DIR"/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)"
+  if [ -z "$initdb" ]; then
     apt_install postgresql postgresql-contrib
-    dir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+    initdb="$(ls -d "$PG_LIB_DIR"/*/bin/initdb | sort -V | tail -n 1)"
   fi
-  echo "$dir"
+  dirname "$initdb"
 }
 
 # Runs a Postgres binary as the postgres user when we are root (Postgres refuses to run as root).
@@ -88,8 +95,19 @@ ensure_postgres() {
   local dir="$1" port="$2" bin
   bin="$(pg_bin_dir)"
   mkdir -p "$dir"
-  # Postgres runs as another user from another directory: it needs the absolute path.
-  dir="$(cd "$dir" && pwd)"
+  # Postgres runs as another user from another directory: it needs the absolute, physical path.
+  dir="$(cd "$dir" && pwd -P)"
+  # As root, Postgres runs as the postgres user, who cannot enter a checkout under a private home
+  # (/root is 0700 on Debian): keep the data where it can, and leave a link at the usual place.
+  if is_root && [ ! -f "$dir/PG_VERSION" ] && ! as_pg_user test -x "$dir"; then
+    local outside
+    outside="$PG_OUTSIDE_DIR/$(printf '%s' "$dir" | sha256sum | cut -c1-16)"
+    log "the postgres user cannot enter $dir: keeping its data in $outside"
+    rmdir "$dir" 2>/dev/null || die "the postgres user cannot enter $dir, and it is not empty: move the checkout"
+    mkdir -p "$outside"
+    ln -s "$outside" "$dir"
+    dir="$outside"
+  fi
   is_root && chown postgres:postgres "$dir"
   chmod 700 "$dir"
   if [ ! -f "$dir/PG_VERSION" ]; then
@@ -107,6 +125,8 @@ ensure_postgres() {
 stop_postgres() { # DIR
   local dir="$1" bin
   bin="$(pg_bin_dir)"
+  # The physical path: DIR may be a link to a place the postgres user can enter (see ensure_postgres).
+  dir="$(cd "$dir" 2>/dev/null && pwd -P)" || return 0
   [ -f "$dir/postmaster.pid" ] && as_pg_user "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
 }
 

@@ -59,7 +59,16 @@ export async function startWorker(deps: WorkerDeps) {
   for (const [name, definition] of Object.entries(JOBS)) {
     if (!('every' in definition)) continue
     const queue = queues[JOB_QUEUES.indexOf(definition.queue)]
-    await queue?.upsertJobScheduler(name, { pattern: definition.every }, { name, data: {} })
+    // Each run gets the catalog's retry policy: a failed purge is retried, not dropped until the next hour.
+    await queue?.upsertJobScheduler(
+      name,
+      { pattern: definition.every },
+      {
+        name,
+        data: {},
+        opts: { attempts: definition.attempts, backoff: { type: 'exponential', delay: definition.backoffMs } },
+      },
+    )
   }
 
   const heartbeatKey = `${deps.prefix}:workers:${id}`

@@ -67,7 +67,7 @@ afterAll(async () => {
 })
 
 describe('the worker', () => {
-  it('registers the recurring session purge exactly once, however many workers start', async () => {
+  it("registers the recurring session purge exactly once, with the catalog's retries, however many workers start", async () => {
     const [first, second] = await Promise.all([start(), start()])
     await second.stop(1_000)
     const restarted = await start()
@@ -77,6 +77,12 @@ describe('the worker', () => {
       expect(schedulers[0]).toMatchObject({ key: PURGE, name: PURGE, pattern: JOBS[PURGE].every })
       // One next run is waiting, not one per start.
       expect(await queue.getDelayedCount()).toBe(1)
+      // ... with the catalog's retry policy, not BullMQ's default of a single attempt.
+      const [next] = await queue.getDelayed()
+      expect(next?.opts).toMatchObject({
+        attempts: JOBS[PURGE].attempts,
+        backoff: { type: 'exponential', delay: JOBS[PURGE].backoffMs },
+      })
     } finally {
       await restarted.stop(1_000)
       await first.stop(1_000)

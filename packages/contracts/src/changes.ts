@@ -2,7 +2,7 @@
 // transitions, the list filters and the audit timeline of one change.
 import { z } from 'zod'
 import { ConfigItemOption, ConfigItemRef } from './catalog'
-import { Cursor, Id, Timestamp, pageOf, patchOf, requiredText, text } from './common'
+import { Cursor, Id, Timestamp, Version, pageOf, patchOf, requiredText, text } from './common'
 import {
   ChangeCategory,
   ChangeEventType,
@@ -86,24 +86,24 @@ export const RiskPreviewBody = ChangeFields.pick({
 })
 
 export const TransitionBody = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('submit'), version: z.number().int().min(1) }),
+  z.object({ event: z.literal('submit'), version: Version }),
   z.object({
     event: z.literal('request_authorization'),
-    version: z.number().int().min(1),
+    version: Version,
     riskOverride: z.object({ level: RiskLevel, reason: requiredText(2000) }).optional(),
   }),
-  z.object({ event: z.literal('authorize'), version: z.number().int().min(1) }),
-  z.object({ event: z.literal('reject'), version: z.number().int().min(1), comment: requiredText(5000) }),
-  z.object({ event: z.literal('schedule'), version: z.number().int().min(1) }),
-  z.object({ event: z.literal('start_implementation'), version: z.number().int().min(1) }),
-  z.object({ event: z.literal('complete_implementation'), version: z.number().int().min(1) }),
+  z.object({ event: z.literal('authorize'), version: Version }),
+  z.object({ event: z.literal('reject'), version: Version, comment: requiredText(5000) }),
+  z.object({ event: z.literal('schedule'), version: Version }),
+  z.object({ event: z.literal('start_implementation'), version: Version }),
+  z.object({ event: z.literal('complete_implementation'), version: Version }),
   z.object({
     event: z.literal('close'),
-    version: z.number().int().min(1),
+    version: Version,
     closeCode: CloseCode,
     notes: text(5000).optional(),
   }),
-  z.object({ event: z.literal('cancel'), version: z.number().int().min(1), reason: requiredText(2000) }),
+  z.object({ event: z.literal('cancel'), version: Version, reason: requiredText(2000) }),
 ])
 export type TransitionBody = z.infer<typeof TransitionBody>
 

@@ -3,8 +3,26 @@
 import { z } from 'zod'
 
 export const Id = z.uuid()
-export const Timestamp = z.iso.datetime({ offset: true })
-export const Cursor = z.string().max(200)
+
+/** A NUL or half a surrogate pair cannot be stored by Postgres (text or jsonb): refuse it as bad input. */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const storable = (value: string) => !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value)
+const UNSTORABLE_MESSAGE = 'must not contain NUL characters or unpaired surrogates'
+
+/**
+ * An instant Postgres and JavaScript both hold: years 1 to 9999 in UTC. The ISO pattern alone is not
+ * enough, because an offset moves a valid-looking string past either end (`9999-12-31T23:00:00-05:00`
+ * is in year 10000), and the database would refuse it as a 500 instead of a 400.
+ */
+const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z')
+const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
+export const Timestamp = z.iso.datetime({ offset: true }).refine((value) => {
+  const instant = Date.parse(value)
+  return instant >= EARLIEST_INSTANT && instant <= LATEST_INSTANT
+}, 'must be between the years 0001 and 9999 (UTC)')
+
+/** Opaque to clients; refused when it holds what Postgres cannot compare (a NUL), like any text. */
+export const Cursor = z.string().max(200).refine(storable, UNSTORABLE_MESSAGE)
 
 export const PageQuery = z.object({
   cursor: Cursor.optional(),
@@ -30,12 +48,9 @@ export type ErrorBody = z.infer<typeof ErrorBody>
 export const FieldIssue = z.object({ path: z.string(), message: z.string() })
 export type FieldIssue = z.infer<typeof FieldIssue>
 
-export const VersionBody = z.object({ version: z.number().int().min(1) })
-
-/** A NUL or half a surrogate pair cannot be stored by Postgres (text or jsonb): refuse it as bad input. */
-const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-const storable = (value: string) => !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value)
-const UNSTORABLE_MESSAGE = 'must not contain NUL characters or unpaired surrogates'
+/** The optimistic-locking version a write names; stored as a Postgres integer, so bounded like one. */
+export const Version = z.number().int().min(1).max(2_147_483_647)
+export const VersionBody = z.object({ version: Version })
 
 export const text = (max: number) => z.string().trim().max(max).refine(storable, UNSTORABLE_MESSAGE)
 export const requiredText = (max: number) =>
@@ -53,5 +68,5 @@ export function patchOf<Shape extends z.ZodRawShape>(body: z.ZodObject<Shape>) {
       (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
     ]),
   ) as unknown as { [K in keyof Shape]: z.ZodOptional<Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]> }
-  return z.object(fields).extend({ version: z.number().int().min(1) })
+  return z.object(fields).extend({ version: Version })
 }

@@ -79,6 +79,10 @@ function toAppError(error: unknown, request: FastifyRequest): AppError {
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new AppError('MALFORMED_REQUEST', fastifyError.message ?? 'bad request', { cause: error })
   }
+  // A Redis command that gave up because Redis is unreachable (the sign-in rate limit, for one).
+  if (error instanceof Error && error.name === 'MaxRetriesPerRequestError') {
+    return new AppError('UNAVAILABLE', 'a service Cabinet depends on is unavailable', { cause: error })
+  }
   if (isResponseSerializationError(error)) {
     request.log.error({ issues: error.cause.issues, url: request.url }, 'response did not match its schema')
   }

@@ -295,5 +295,14 @@ describe('nodes', () => {
     })
     expect(badCursor.statusCode).toBe(400)
     expect(badCursor.json().error.details.issues[0].path).toBe('cursor')
+
+    // A NUL cannot reach Postgres in a text comparison: a 400, not a 500.
+    const nulCursor = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/nodes?cursor=${encodeURIComponent(`${paged.id}~pg-001\u0000`)}`,
+      headers: manager.headers,
+    })
+    expect(nulCursor.statusCode).toBe(400)
+    expect(nulCursor.json().error.details.issues[0].path).toBe('cursor')
   })
 })

@@ -122,6 +122,19 @@ describe('services', () => {
     expect(row).toMatchObject({ userCount: 2, version: 2 })
   })
 
+  it('refuses a version no stored row can have (past a Postgres integer) with 400, not a 500', async () => {
+    const service = await createService(t, manager, { name: 'huge-version', criticality: 1, userCount: 1 })
+    const response = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/services/${service.id}`,
+      headers: manager.headers,
+      payload: { version: 2 ** 31, userCount: 2 },
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().error.details.issues.map((issue: { path: string }) => issue.path)).toEqual(['version'])
+    expect(await t.db.service.findUniqueOrThrow({ where: { id: service.id } })).toMatchObject({ userCount: 1 })
+  })
+
   it('answers 404 for an unknown service on read, edit and delete', async () => {
     for (const [method, payload] of [
       ['GET', undefined],

@@ -109,6 +109,10 @@ const BAD_DATETIMES = [
   '2026-01-01 10:00:00Z',
   '1767261600000',
   '',
+  // Valid ISO strings outside what the database stores: year 0, and years 0 and 10000 once the offset applies.
+  '0000-06-01T00:00:00Z',
+  '0001-01-01T00:00:00+14:00',
+  '9999-12-31T23:00:00-05:00',
 ]
 
 /** Schema-level mutations: each alone makes the body fail validation at `path`. */

@@ -213,6 +213,13 @@ describe('editing a new change', () => {
     expect(ChangeDetail.parse(response.json()).implementer).toBeNull()
   })
 
+  it('refuses a version past a Postgres integer with 400 naming version, not a 500', async () => {
+    const change = await create()
+    const body = expectError(await patch(change.id, { version: 2 ** 31, title: 'Huge' }), 400, 'VALIDATION_FAILED')
+    expect(issuePaths(body)).toEqual(['version'])
+    expect((await t.db.changeRequest.findUniqueOrThrow({ where: { id: change.id } })).title).toBe(change.title)
+  })
+
   it('refuses an edit with an old version: 409 STALE_VERSION and nothing written', async () => {
     const change = await create()
     expect((await patch(change.id, { version: 1, title: 'First edit' })).statusCode).toBe(200)
@@ -253,6 +260,13 @@ describe('editing a new change', () => {
     const before = new Date(Date.parse(change.plannedStart) - 3_600_000).toISOString()
     const body = expectError(await patch(change.id, { version: 1, plannedEnd: before }), 400, 'VALIDATION_FAILED')
     expect(issuePaths(body)).toEqual(['plannedEnd'])
+    expect((await t.db.changeRequest.findUniqueOrThrow({ where: { id: change.id } })).version).toBe(1)
+  })
+
+  it('refuses a plannedEnd that its offset moves past year 9999 with 400, not a 500', async () => {
+    const change = await create()
+    const response = await patch(change.id, { version: 1, plannedEnd: '9999-12-31T23:00:00-05:00' })
+    expect(issuePaths(expectError(response, 400, 'VALIDATION_FAILED'))).toEqual(['plannedEnd'])
     expect((await t.db.changeRequest.findUniqueOrThrow({ where: { id: change.id } })).version).toBe(1)
   })
 

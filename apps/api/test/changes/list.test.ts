@@ -236,6 +236,9 @@ describe('pagination', () => {
       forged({ c: new Date().toISOString(), i: 'not-a-uuid' }),
       forged([1, 2]),
       'x'.repeat(201),
+      // Dates Postgres cannot compare against: year 0 and past year 9999.
+      forged({ c: '0000-01-01T00:00:00.000Z', i: created[0]?.id }),
+      forged({ c: '+275760-09-13T00:00:00.000Z', i: created[0]?.id }),
     ]) {
       const response = await t.app.inject({
         method: 'GET',

@@ -57,7 +57,9 @@ export function decodeCursor(raw: string): ListCursor | null {
     // The id goes into a uuid comparison: anything else would fail in Postgres as a 500.
     if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string' || !UUID.test(parsed.i)) return null
     const createdAt = new Date(parsed.c)
-    return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: parsed.i }
+    // Only dates Postgres can hold: year 0 or 275760 would fail in the query as a 500.
+    const year = createdAt.getUTCFullYear()
+    return Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 ? null : { createdAt, id: parsed.i }
   } catch {
     // Any undecodable cursor is reported to the caller as an invalid cursor.
     return null

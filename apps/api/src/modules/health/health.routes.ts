@@ -4,13 +4,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Liveness, Readiness } from '@cabinet/contracts'
 import type { AppDeps } from '../../app'
 
+/** A dependency that does not answer by then is down: a load balancer's probe must not hang. */
+const PROBE_TIMEOUT_MS = 2_000
+
 async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS)
+  })
   try {
-    await check()
+    await Promise.race([check(), timeout])
     return 'up'
   } catch {
     // A failed probe is the answer, not an error: readiness reports it as "down".
     return 'down'
+  } finally {
+    clearTimeout(timer)
   }
 }
 
