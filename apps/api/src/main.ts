@@ -21,6 +21,8 @@ const logger = pino({
 })
 const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: config.DB_POOL_SIZE })
 const redis = createRedis(config.REDIS_URL, 'cabinet-api')
+// ioredis reconnects by itself; say so once per failure instead of an unhandled-error trace.
+redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'))
 const app = await buildApp({ config, db, redis, clock: systemClock, logger })
 
 let stopping = false

@@ -74,6 +74,21 @@ describe('creating an API token', () => {
     expect(await t.db.apiToken.count({ where: { userId: owner.userId } })).toBe(1)
   })
 
+  it('refuses to list or revoke tokens with a token (403): only a signed-in person manages them', async () => {
+    const owner = await t.userWith(['requester'])
+    const reader = await mintToken(owner, ['changes:read'])
+    const writer = await mintToken(owner, ['changes:write'])
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: bearer(reader.token) })
+    expectError(list, 403, 'FORBIDDEN')
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/tokens/${writer.id}`,
+      headers: bearer(reader.token),
+    })
+    expectError(revoke, 403, 'FORBIDDEN')
+    expect((await t.db.apiToken.findUniqueOrThrow({ where: { id: writer.id } })).revokedAt).toBeNull()
+  })
+
   it('refuses an unknown scope or an empty scope list with 400 naming scopes', async () => {
     const owner = await t.userWith(['requester'])
     for (const scopes of [[], ['changes:delete'], 'changes:read']) {

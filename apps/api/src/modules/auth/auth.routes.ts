@@ -1,5 +1,5 @@
 // HTTP for sign-in, the current session, API tokens and the user directory.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
@@ -24,6 +24,16 @@ export interface AuthRoutesDeps {
   clock: Clock
   cookieSecure: boolean
   loginRateLimitPerMinute: number
+}
+
+/**
+ * Tokens are managed from a signed-in session only: a leaked token must not mint more tokens that
+ * outlive its revocation, nor list or revoke the user's other tokens.
+ */
+function sessionOnly(request: FastifyRequest) {
+  if (requirePrincipal(request).kind !== 'session') {
+    throw new AppError('FORBIDDEN', 'manage API tokens from a signed-in session, not with a token')
+  }
 }
 
 function loginEmail(body: unknown): string {
@@ -111,7 +121,10 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesD
         response: responses({ 200: z.object({ items: z.array(TokenView) }) }),
       },
     },
-    async (request) => ({ items: await auth.listTokens(contextOf(request, clock)) }),
+    async (request) => {
+      sessionOnly(request)
+      return { items: await auth.listTokens(contextOf(request, clock)) }
+    },
   )
 
   api.post(
@@ -126,9 +139,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesD
       },
     },
     async (request, reply) => {
-      const principal = requirePrincipal(request)
-      // A token must not mint tokens: a leaked token would otherwise outlive its own revocation.
-      if (principal.kind !== 'session') throw new AppError('FORBIDDEN', 'create API tokens from a signed-in session')
+      sessionOnly(request)
       return reply.status(201).send(await auth.createToken(contextOf(request, clock), request.body))
     },
   )
@@ -145,6 +156,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesD
       },
     },
     async (request, reply) => {
+      sessionOnly(request)
       await auth.revokeToken(contextOf(request, clock), request.params.id)
       return reply.status(204).send(null)
     },

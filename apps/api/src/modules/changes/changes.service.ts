@@ -10,7 +10,7 @@ import type {
   RiskAssessmentView,
   UpdateChangeBody,
 } from '@cabinet/contracts'
-import type { Db, DbOrTx, Prisma, Tx } from '@cabinet/db'
+import type { Db, DbOrTx, Prisma } from '@cabinet/db'
 import { recordAudit } from '../../http/audit'
 import { AppError, staleVersion } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
