@@ -20,6 +20,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'gpu-sim',
+          include: ['packages/gpu-sim/src/**/*.test.ts', 'packages/gpu-sim/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'contracts',
           include: ['packages/contracts/src/**/*.test.ts'],
           environment: 'node',

@@ -6,7 +6,15 @@ import { AppError } from '../../http/errors'
 
 export interface Impact {
   services: { id: string; name: string; criticality: number; userCount: number }[]
-  clusters: { id: string; name: string; affectedNodes: number; totalNodes: number; cudaVersions: string[] }[]
+  clusters: {
+    id: string
+    name: string
+    affectedNodes: number
+    totalNodes: number
+    cudaVersions: string[]
+    /** GPU models in the whole cluster: a driver must suit every one of them. */
+    gpuModels: string[]
+  }[]
   /** Driver versions currently installed on the affected nodes, distinct. */
   nodeDriverVersions: string[]
 }
@@ -170,6 +178,11 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
     const services = await tx.service.findMany({
       where: { OR: [{ id: { in: serviceIds } }, { clusters: { some: { clusterId: { in: touchedClusterIds } } } }] },
     })
+    const models = await tx.node.findMany({
+      where: { clusterId: { in: touchedClusterIds } },
+      distinct: ['clusterId', 'gpuModel'],
+      select: { clusterId: true, gpuModel: true },
+    })
     const drivers = await tx.node.findMany({
       where: { OR: [{ id: { in: nodeIds } }, { clusterId: { in: clusterIds } }], driverVersion: { not: null } },
       distinct: ['driverVersion'],
@@ -184,6 +197,7 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
         affectedNodes: affected.get(c.id) ?? 0,
         totalNodes: c._count.nodes,
         cudaVersions: c.cudaVersions,
+        gpuModels: models.filter((m) => m.clusterId === c.id).map((m) => m.gpuModel),
       })),
       nodeDriverVersions: drivers.flatMap((d) => (d.driverVersion ? [d.driverVersion] : [])),
     }

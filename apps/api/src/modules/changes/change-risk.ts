@@ -3,7 +3,7 @@
 import type { ChangeCategory, ChangeSubcategory, ConfigItemRef, RiskQuestionnaire } from '@cabinet/contracts'
 import type { DbOrTx } from '@cabinet/db'
 import { computeRisk, type RiskInput, type RiskResult } from '@cabinet/domain'
-import type { ConfigItemService } from '../catalog/config-items.service'
+import type { ConfigItemService, Impact } from '../catalog/config-items.service'
 
 export interface RiskRequest {
   category: ChangeCategory
@@ -19,6 +19,8 @@ export interface RiskEvaluation {
   result: RiskResult
   /** The inputs as evaluated, stored with the assessment so a reviewer can see why. */
   inputs: RiskInput
+  /** What the affected items touch; other checks (driver compatibility) read it too. */
+  impact: Impact
 }
 
 /** Closed changes of the same category touching any of the same clusters (directly or via a node). */
@@ -61,7 +63,7 @@ export function createChangeRiskEvaluator({ configItems }: { configItems: Config
         ? { driverVersions: { current: impact.nodeDriverVersions, target: request.targetDriverVersion } }
         : {}),
     }
-    return { result: computeRisk(inputs), inputs }
+    return { result: computeRisk(inputs), inputs, impact }
   }
 }
 

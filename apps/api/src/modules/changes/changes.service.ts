@@ -17,6 +17,7 @@ import type { RequestContext } from '../../http/request-context'
 import type { ConfigItemService } from '../catalog/config-items.service'
 import type { ChangeRiskEvaluator, RiskEvaluation, RiskRequest } from './change-risk'
 import { toAuditEventView, toChangeDetail, toChangeSummary } from './change-views'
+import { driverTargetMustFit } from './driver-target'
 import {
   type ChangeRow,
   changeTimeline,
@@ -134,6 +135,7 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
       implementerMustExist(db, body.implementerId),
       evaluateRisk(db, riskRequest, ctx.now),
     ])
+    driverTargetMustFit(riskRequest, evaluation.impact)
     const stored = await db.$transaction(async (tx) => {
       const data: CreateInput = {
         number: await nextChangeNumber(tx),
@@ -201,22 +203,20 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         details: { issues: [{ path: 'plannedEnd', message: 'must be after plannedStart' }] },
       })
     }
-    const evaluation = await evaluateRisk(
-      db,
-      {
-        category: body.category ?? current.category,
-        subcategory:
-          body.subcategory === undefined ? (current.subcategory as ChangeSubcategory | null) : body.subcategory,
-        plannedStart,
-        affectedItems: refs,
-        rollbackPlan: body.rollbackPlan ?? current.rollbackPlan,
-        riskQuestionnaire:
-          body.riskQuestionnaire ?? (current.riskQuestionnaire as UpdateChangeBody['riskQuestionnaire'] & object),
-        targetDriverVersion:
-          body.targetDriverVersion === undefined ? current.targetDriverVersion : body.targetDriverVersion,
-      },
-      ctx.now,
-    )
+    const riskRequest: RiskRequest = {
+      category: body.category ?? current.category,
+      subcategory:
+        body.subcategory === undefined ? (current.subcategory as ChangeSubcategory | null) : body.subcategory,
+      plannedStart,
+      affectedItems: refs,
+      rollbackPlan: body.rollbackPlan ?? current.rollbackPlan,
+      riskQuestionnaire:
+        body.riskQuestionnaire ?? (current.riskQuestionnaire as UpdateChangeBody['riskQuestionnaire'] & object),
+      targetDriverVersion:
+        body.targetDriverVersion === undefined ? current.targetDriverVersion : body.targetDriverVersion,
+    }
+    const evaluation = await evaluateRisk(db, riskRequest, ctx.now)
+    driverTargetMustFit(riskRequest, evaluation.impact)
     await db.$transaction(async (tx) => {
       const written = await tx.changeRequest.updateMany({
         where: { id: current.id, version: body.version, state: 'new' },
