@@ -28,6 +28,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'cli',
+          include: ['apps/cli/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'contracts',
           include: ['packages/contracts/src/**/*.test.ts'],
           environment: 'node',
