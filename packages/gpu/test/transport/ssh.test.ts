@@ -166,14 +166,18 @@ describe('ssh transport (real sshd)', () => {
 
   it('kills a hanging `sleep 60` at the command timeout, within the limit, and keeps the connection', async () => {
     const ssh = transport({ commandTimeoutMs: 1000 })
+    // A duration no other test uses, so the check below finds only this command's process.
+    const duration = `60.${process.pid}`
     const before = await clientPort(ssh)
     const started = performance.now()
-    const error = await failure(ssh.run({ argv: ['sleep', '60'] }), 'TIMEOUT')
+    const error = await failure(ssh.run({ argv: ['sleep', duration] }), 'TIMEOUT')
     expect(performance.now() - started).toBeLessThan(5000)
-    expect(error.message).toMatch(/`sleep 60` ran past its 1000 ms timeout/)
-    // The signal reached the program on the node: no `sleep 60` is left running there.
+    expect(error.message).toMatch(new RegExp(`\`sleep ${duration.replace('.', '\\.')}\` ran past its 1000 ms timeout`))
+    // The signal reached the program on the node: the process is gone (sshd may take a moment under load).
     await expect
-      .poll(async () => (await ssh.run({ argv: ['pgrep', '-f', '-x', 'sleep 60'] })).exitCode, { timeout: 3000 })
+      .poll(async () => (await ssh.run({ argv: ['pgrep', '-f', '-x', `sleep ${duration}`] })).exitCode, {
+        timeout: 15_000,
+      })
       .toBe(1)
     expect(await clientPort(ssh)).toBe(before)
     expect(ssh.connectionsOpened).toBe(1)
