@@ -15,7 +15,17 @@ export default defineConfig({
         test: {
           name: 'gpu',
           include: ['packages/gpu/src/**/*.test.ts', 'packages/gpu/test/**/*.test.ts'],
+          exclude: ['packages/gpu/test/transport/ssh.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          // Needs the real sshd that ./scripts/test starts (CABINET_TEST_SSH_*).
+          name: 'ssh',
+          include: ['packages/gpu/test/transport/ssh.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
         },
       },
       {
