@@ -1,5 +1,6 @@
 // The local transport against real child processes: exit codes, no shell, the timeout killing the whole
 // process group, the output cap, spawn failures, cancellation and close.
+import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -145,8 +146,10 @@ describe('local transport', () => {
 
   it('kills what is running on close and refuses later runs', async () => {
     const local = transport()
-    const running = local.run({ argv: ['sleep', '30'] })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    const duration = `30.${process.pid}`
+    const running = local.run({ argv: ['sleep', duration] })
+    // Close once the command is really running, not after a guessed delay.
+    await expect.poll(() => spawnSync('pgrep', ['-f', '-x', `sleep ${duration}`]).status, { timeout: 10_000 }).toBe(0)
     await local.close()
     await failure(running, 'CLOSED')
     await failure(local.run({ argv: ['true'] }), 'CLOSED')

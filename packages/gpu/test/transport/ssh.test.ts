@@ -203,8 +203,16 @@ describe('ssh transport (real sshd)', () => {
   it('cancels through an AbortSignal, and refuses runs after close', async () => {
     const ssh = transport()
     await failure(ssh.run({ argv: ['sleep', '60'] }, { signal: AbortSignal.timeout(300) }), 'ABORTED')
-    const running = failure(ssh.run({ argv: ['sleep', '60'] }), 'CLOSED')
-    await new Promise((done) => setTimeout(done, 300))
+    const duration = `60.${process.pid}1`
+    const running = failure(ssh.run({ argv: ['sleep', duration] }), 'CLOSED')
+    // Close once the command runs on the node, seen from a second connection, not after a guessed delay.
+    const observer = transport()
+    await expect
+      .poll(async () => (await observer.run({ argv: ['pgrep', '-f', '-x', `sleep ${duration}`] })).exitCode, {
+        timeout: 15_000,
+      })
+      .toBe(0)
+    await observer.close()
     await ssh.close()
     await running
     await failure(ssh.run({ argv: ['true'] }), 'CLOSED')
