@@ -12,8 +12,6 @@ export interface Impact {
     affectedNodes: number
     totalNodes: number
     cudaVersions: string[]
-    /** GPU models in the whole cluster: a driver must suit every one of them. */
-    gpuModels: string[]
   }[]
   /** Driver versions currently installed on the affected nodes, distinct. */
   nodeDriverVersions: string[]
@@ -178,11 +176,6 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
     const services = await tx.service.findMany({
       where: { OR: [{ id: { in: serviceIds } }, { clusters: { some: { clusterId: { in: touchedClusterIds } } } }] },
     })
-    const models = await tx.node.findMany({
-      where: { clusterId: { in: touchedClusterIds } },
-      distinct: ['clusterId', 'gpuModel'],
-      select: { clusterId: true, gpuModel: true },
-    })
     const drivers = await tx.node.findMany({
       where: { OR: [{ id: { in: nodeIds } }, { clusterId: { in: clusterIds } }], driverVersion: { not: null } },
       distinct: ['driverVersion'],
@@ -197,7 +190,6 @@ export function createConfigItemService({ db }: { db: DbOrTx }) {
         affectedNodes: affected.get(c.id) ?? 0,
         totalNodes: c._count.nodes,
         cudaVersions: c.cudaVersions,
-        gpuModels: models.filter((m) => m.clusterId === c.id).map((m) => m.gpuModel),
       })),
       nodeDriverVersions: drivers.flatMap((d) => (d.driverVersion ? [d.driverVersion] : [])),
     }

@@ -135,7 +135,7 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
       implementerMustExist(db, body.implementerId),
       evaluateRisk(db, riskRequest, ctx.now),
     ])
-    driverTargetMustFit(riskRequest, evaluation.impact)
+    await driverTargetMustFit(db, riskRequest, evaluation.impact)
     const stored = await db.$transaction(async (tx) => {
       const data: CreateInput = {
         number: await nextChangeNumber(tx),
@@ -216,7 +216,7 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         body.targetDriverVersion === undefined ? current.targetDriverVersion : body.targetDriverVersion,
     }
     const evaluation = await evaluateRisk(db, riskRequest, ctx.now)
-    driverTargetMustFit(riskRequest, evaluation.impact)
+    await driverTargetMustFit(db, riskRequest, evaluation.impact)
     await db.$transaction(async (tx) => {
       const written = await tx.changeRequest.updateMany({
         where: { id: current.id, version: body.version, state: 'new' },
