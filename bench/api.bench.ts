@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
+import { createJobProducer } from '@cabinet/queue'
 import { buildApp, createRedis, readConfig, systemClock } from '@cabinet/api'
 import type { CreateChangeBody } from '@cabinet/contracts'
 import { createDb } from '@cabinet/db'
@@ -250,7 +251,8 @@ async function main() {
   let failed = false
   try {
     const catalog = await seedBenchCatalog(db)
-    const app = await buildApp({ config, db, redis, clock: systemClock, logger: pino({ level: 'warn' }) })
+    const jobs = createJobProducer({ connection: redis, prefix: config.REDIS_PREFIX })
+    const app = await buildApp({ config, db, redis, clock: systemClock, logger: pino({ level: 'warn' }), jobs })
     const inFlight = trackInFlight(app)
     // The baseline: same Fastify instance, same Prisma client and pool, one INSERT and nothing else.
     // Outside /api, so the access hook leaves it alone.
@@ -367,6 +369,7 @@ async function main() {
       }
     } finally {
       await app.close()
+      await jobs.close()
     }
   } finally {
     await redis.quit()

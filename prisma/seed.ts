@@ -2,6 +2,7 @@
 // and example changes in every state. A second run finds the organisation and changes nothing.
 import { randomUUID } from 'node:crypto'
 import pino from 'pino'
+import { createJobProducer } from '@cabinet/queue'
 import { buildApp, createRedis, readConfig, systemClock } from '@cabinet/api'
 import type { ChangeDetail, SessionView } from '@cabinet/contracts'
 import { appendAuditEvent, createDb } from '@cabinet/db'
@@ -88,7 +89,8 @@ async function seedCatalog() {
 
 async function seedChanges() {
   const redis = createRedis(config.REDIS_URL, 'cabinet-seed')
-  const app = await buildApp({ config, db, redis, clock: systemClock, logger: pino({ level: 'warn' }) })
+  const jobs = createJobProducer({ connection: redis, prefix: config.REDIS_PREFIX })
+  const app = await buildApp({ config, db, redis, clock: systemClock, logger: pino({ level: 'warn' }), jobs })
   try {
     const sessions = new Map<string, { cookie: string; 'x-csrf-token': string }>()
     for (const user of DEMO_USERS) {
@@ -147,6 +149,7 @@ async function seedChanges() {
     }
   } finally {
     await app.close()
+    await jobs.close()
     await redis.quit()
   }
 }

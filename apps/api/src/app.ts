@@ -7,6 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import type { Db } from '@cabinet/db'
+import type { JobProducer } from '@cabinet/queue'
 import type { ApiConfig } from './config/env'
 import { installAccessControl } from './http/access'
 import { installErrorHandler } from './http/error-handler'
@@ -24,6 +25,8 @@ export interface AppDeps {
   redis: Redis
   clock: Clock
   logger: FastifyBaseLogger
+  /** Enqueues the catalog's jobs; services call it after their transaction commits. */
+  jobs: JobProducer
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -1,6 +1,7 @@
 // The API process: read the configuration once, connect, serve, and shut down cleanly on SIGTERM.
 import pino from 'pino'
 import { createDb } from '@cabinet/db'
+import { createJobProducer } from '@cabinet/queue'
 import { buildApp } from './app'
 import { readConfig } from './config/env'
 import { systemClock } from './infra/clock'
@@ -23,7 +24,8 @@ const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: con
 const redis = createRedis(config.REDIS_URL, 'cabinet-api')
 // ioredis reconnects by itself; say so once per failure instead of an unhandled-error trace.
 redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'))
-const app = await buildApp({ config, db, redis, clock: systemClock, logger })
+const jobs = createJobProducer({ connection: redis, prefix: config.REDIS_PREFIX })
+const app = await buildApp({ config, db, redis, clock: systemClock, logger, jobs })
 
 let stopping = false
 async function shutdown(signal: string) {
@@ -32,6 +34,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down')
   try {
     await app.close()
+    await jobs.close()
     await redis.quit()
     await db.$disconnect()
     process.exit(0)

@@ -1,18 +1,11 @@
-// What each job does. A handler receives a parsed payload and is idempotent: running it twice
-// changes nothing twice, because BullMQ may deliver a job again after a crash.
-import type { JobName, JobPayload } from '@cabinet/contracts'
-import type { Db } from '@cabinet/db'
+// What each job does, joined from one file per domain under ./jobs. A handler receives a parsed
+// payload and is idempotent: running it twice changes nothing twice, because BullMQ may deliver a
+// job again after a crash. The JobHandlers type makes a job without a handler a compile error.
+import type { JobHandlers } from './handler-types'
+import { maintenanceHandlers } from './jobs/maintenance.jobs'
 
-export interface HandlerDeps {
-  db: Db
-  now: () => Date
-}
-
-export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>, deps: HandlerDeps) => Promise<unknown> }
+export type { HandlerDeps, JobHandler, JobHandlers } from './handler-types'
 
 export const jobHandlers: JobHandlers = {
-  async 'sessions.purge-expired'(_payload, { db, now }) {
-    const { count } = await db.session.deleteMany({ where: { expiresAt: { lte: now() } } })
-    return { purged: count }
-  },
+  ...maintenanceHandlers,
 }

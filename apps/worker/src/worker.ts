@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { JOB_QUEUES, JOBS, type JobName } from '@cabinet/contracts'
 import type { Db } from '@cabinet/db'
+import { createJobProducer, type JobProducer } from '@cabinet/queue'
 import { type HandlerDeps, type JobHandlers, jobHandlers } from './handlers'
 
 export interface WorkerDeps {
@@ -20,6 +21,8 @@ export interface WorkerDeps {
   now?: () => Date
   /** What each job does: the catalog's handlers unless another implementation is given. */
   handlers?: JobHandlers
+  /** Where handlers enqueue follow-up jobs: a producer on `connection` unless another is given. */
+  jobs?: JobProducer
 }
 
 function isJobName(name: string): name is JobName {
@@ -39,7 +42,8 @@ export async function dispatch(
 export async function startWorker(deps: WorkerDeps) {
   // Unique per instance, so two workers in one process never share (and delete) one heartbeat.
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
-  const handlerDeps: HandlerDeps = { db: deps.db, now: deps.now ?? (() => new Date()) }
+  const jobs = deps.jobs ?? createJobProducer({ connection: deps.connection, prefix: deps.prefix })
+  const handlerDeps: HandlerDeps = { db: deps.db, now: deps.now ?? (() => new Date()), jobs, logger: deps.logger }
   const workers = JOB_QUEUES.map(
     (queue) =>
       new Worker(queue, (job) => dispatch(job, handlerDeps, deps.handlers), {
@@ -95,6 +99,7 @@ export async function startWorker(deps: WorkerDeps) {
       // Past the grace period, force-close: BullMQ's stalled-job check hands the jobs to another worker.
       if (timedOut) await Promise.all(workers.map((worker) => worker.close(true)))
       await Promise.all(queues.map((queue) => queue.close()))
+      if (!deps.jobs) await jobs.close()
       await deps.connection.del(heartbeatKey)
     },
   }

@@ -3,6 +3,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Redis } from 'ioredis'
 import pino from 'pino'
+import { createJobProducer } from '@cabinet/queue'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app'
 import { readConfig } from '../../src/config/env'
@@ -34,6 +35,7 @@ beforeAll(async () => {
     redis,
     clock: { now: () => new Date() },
     logger: pino({ level: 'silent' }),
+    jobs: createJobProducer({ connection: redis, prefix: 'dependency-down' }),
   })
   await app.ready()
 })

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import pino from 'pino'
+import { createJobProducer, type JobProducer } from '@cabinet/queue'
 import type { Role } from '@cabinet/contracts'
 import { buildApp } from '../../src/app'
 import { readConfig } from '../../src/config/env'
@@ -25,6 +26,10 @@ export interface TestApp {
   app: FastifyInstance
   database: TestDatabase
   db: TestDatabase['db']
+  /** The producer the app enqueues through, on this test's Redis prefix. */
+  jobs: JobProducer
+  /** The Redis key prefix this app's queues and keys live under. */
+  prefix: string
   createUser(roles: Role[], name?: string): Promise<{ id: string; email: string }>
   signIn(email: string, password?: string): Promise<SignedIn>
   /** Creates a user with these roles and signs them in. */
@@ -50,12 +55,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   })
   const redis = createRedis(config.REDIS_URL, `${prefix}-api`)
+  const jobs = createJobProducer({ connection: redis, prefix })
   const app = await buildApp({
     config,
     db: database.db,
     redis,
     clock: options.clock ?? { now: () => new Date() },
     logger: pino({ level: 'silent' }),
+    jobs,
   })
   await app.ready()
 
@@ -82,6 +89,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     database,
     db: database.db,
+    jobs,
+    prefix,
     createUser,
     signIn,
     async userWith(roles, name) {
@@ -90,6 +99,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       await app.close()
+      await jobs.close()
       await redis.quit()
       await database.drop()
     },

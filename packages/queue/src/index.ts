@@ -1,0 +1,1 @@
+export { createJobProducer, type EnqueueOptions, type JobProducer, jobId } from './producer'
