@@ -16,6 +16,7 @@ import { registerConsole } from './http/console'
 import type { Clock } from './infra/clock'
 import { registerAuthModule } from './modules/auth/auth.module'
 import { registerCatalogModule } from './modules/catalog/catalog.module'
+import { createChangeHooks } from './modules/changes/change-hooks'
 import { registerChangesModule } from './modules/changes/changes.module'
 import { registerHealthRoutes } from './modules/health/health.routes'
 
@@ -73,7 +74,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAccessControl(app, auth.resolver)
   await registerHealthRoutes(app, deps)
   await registerCatalogModule(app, deps)
-  await registerChangesModule(app, deps)
+  // Modules that take part in a change's lifecycle (approvals, schedule, reviews) register here.
+  const changeHooks = createChangeHooks()
+  await registerChangesModule(app, { ...deps, changeHooks })
 
   await registerConsole(app, config.WEB_DIST_DIR)
   return app

@@ -1,17 +1,21 @@
 // Moves a change through its lifecycle: the domain decides, this use case persists the decision,
 // its effects and its audit event in one transaction, guarded by the version the caller read.
+import type { FastifyBaseLogger } from 'fastify'
 import type { ChangeDetail, TransitionBody } from '@cabinet/contracts'
 import type { Db, Prisma } from '@cabinet/db'
 import { type ChangeEffect, type ChangeEvent, transition } from '@cabinet/domain'
 import { recordAudit } from '../../http/audit'
 import { AppError, staleVersion } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
+import { type ChangeHooks, type CommittedTransition, runAfterCommit } from './change-hooks'
 import { snapshotOf } from './change-views'
 import { changeAuditSnapshot, type ChangeService } from './changes.service'
 
 export interface ChangeTransitionDeps {
   db: Db
   changes: Pick<ChangeService, 'loadOrThrow' | 'detail'>
+  hooks: ChangeHooks
+  logger: FastifyBaseLogger
 }
 
 function toDomainEvent(body: TransitionBody): ChangeEvent {
@@ -31,9 +35,9 @@ function toDomainEvent(body: TransitionBody): ChangeEvent {
   }
 }
 
-export function createChangeTransitionService({ db, changes }: ChangeTransitionDeps) {
+export function createChangeTransitionService({ db, changes, hooks, logger }: ChangeTransitionDeps) {
   async function apply(ctx: RequestContext, idOrNumber: string, body: TransitionBody): Promise<ChangeDetail> {
-    const changeId = await db.$transaction(async (tx) => {
+    const committed = await db.$transaction(async (tx): Promise<CommittedTransition> => {
       const current = await changes.loadOrThrow(tx, idOrNumber)
       if (current.version !== body.version) throw staleVersion(`change ${current.number}`)
       const decision = transition(snapshotOf(current), toDomainEvent(body), { actor: ctx.actor, now: ctx.now })
@@ -42,6 +46,9 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
           details: { reason: decision.reason, state: current.state, event: body.event },
         })
       }
+      const hookInput = { tx, ctx, change: current, body, next: decision.next, effects: decision.effects }
+      for (const hook of hooks.list()) await hook.guard?.(hookInput)
+
       const data: Prisma.ChangeRequestUpdateManyMutationInput = { state: decision.next, version: { increment: 1 } }
       if (body.event === 'submit') data.submittedAt = ctx.now
       if (decision.next === 'review') data.implementedAt = ctx.now
@@ -78,6 +85,7 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
         })
       }
       const updated = await changes.loadOrThrow(tx, current.id)
+      for (const hook of hooks.list()) await hook.apply?.({ ...hookInput, updated })
       await recordAudit(tx, ctx, {
         action: `change.${body.event}`,
         entityType: 'change',
@@ -92,9 +100,17 @@ export function createChangeTransitionService({ db, changes }: ChangeTransitionD
           ...(override ? { riskOverride: { level: override.level, reason: override.reason } } : {}),
         },
       })
-      return current.id
+      return {
+        changeId: current.id,
+        number: current.number,
+        from: current.state,
+        next: decision.next,
+        event: body.event,
+        effects: decision.effects,
+      }
     })
-    return changes.detail(db, await changes.loadOrThrow(db, changeId), ctx)
+    await runAfterCommit(hooks, logger, (hook) => hook.afterTransition?.(committed))
+    return changes.detail(db, await changes.loadOrThrow(db, committed.changeId), ctx)
   }
 
   function applyEffect(effect: ChangeEffect, data: Prisma.ChangeRequestUpdateManyMutationInput) {

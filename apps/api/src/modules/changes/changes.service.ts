@@ -1,5 +1,6 @@
 // Use cases on requests for change: create, edit while new, read, list, timeline, risk preview.
 // Each write re-checks state and version inside the transaction that writes, with its audit event.
+import type { FastifyBaseLogger } from 'fastify'
 import type {
   ChangeDetail,
   ChangeListParams,
@@ -27,11 +28,14 @@ import {
   listChanges,
   nextChangeNumber,
 } from './changes.repository'
+import { type ChangeHooks, runAfterCommit } from './change-hooks'
 
 export interface ChangeServiceDeps {
   db: Db
   configItems: ConfigItemService
   evaluateRisk: ChangeRiskEvaluator
+  hooks: ChangeHooks
+  logger: FastifyBaseLogger
 }
 
 type CreateInput = Prisma.ChangeRequestUncheckedCreateInput
@@ -88,7 +92,7 @@ function riskAssessmentData(evaluation: RiskEvaluation) {
   }
 }
 
-export function createChangeService({ db, configItems, evaluateRisk }: ChangeServiceDeps) {
+export function createChangeService({ db, configItems, evaluateRisk, hooks, logger }: ChangeServiceDeps) {
   async function implementerMustExist(tx: DbOrTx, implementerId: string | null | undefined) {
     if (!implementerId) return null
     const user = await tx.user.findUnique({
@@ -176,6 +180,10 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
       })
       return { created, assessment }
     })
+    const { created } = stored
+    await runAfterCommit(hooks, logger, (hook) =>
+      hook.afterWrite?.({ changeId: created.id, number: created.number, created: true }),
+    )
     // Everything the reply shows is in hand: no need to read the change back.
     const change: ChangeRow = {
       ...stored.created,
@@ -274,6 +282,9 @@ export function createChangeService({ db, configItems, evaluateRisk }: ChangeSer
         after: changeAuditSnapshot(updated, updated.items.length),
       })
     })
+    await runAfterCommit(hooks, logger, (hook) =>
+      hook.afterWrite?.({ changeId: current.id, number: current.number, created: false }),
+    )
     return detail(db, await loadOrThrow(db, current.id), ctx)
   }
 
