@@ -1,5 +1,9 @@
 // The public face of @cabinet/domain: Cabinet's pure rules (change lifecycle, risk), no I/O.
 // Everything the apps use is re-exported here; files inside the package are not entry points.
+export * from './approvals/decisions'
+export * from './approvals/defaults'
+export * from './approvals/policy'
+export * from './approvals/quorum'
 export * from './change/permissions'
 export * from './change/state-machine'
 export * from './change/vocabulary'
