@@ -14,6 +14,7 @@ import { installErrorHandler } from './http/error-handler'
 import { registerOpenApi } from './http/openapi'
 import { registerConsole } from './http/console'
 import type { Clock } from './infra/clock'
+import { registerAuditModule } from './modules/audit/audit.module'
 import { registerAuthModule } from './modules/auth/auth.module'
 import { registerCatalogModule } from './modules/catalog/catalog.module'
 import { createChangeHooks } from './modules/changes/change-hooks'
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Modules that take part in a change's lifecycle (approvals, schedule, reviews) register here.
   const changeHooks = createChangeHooks()
   await registerChangesModule(app, { ...deps, changeHooks })
+  await registerAuditModule(app, deps)
 
   await registerConsole(app, config.WEB_DIST_DIR)
   return app

@@ -1,4 +1,5 @@
 // zod schemas for every request and response, shared by the API, the console and the CLI.
+export * from './audit'
 export * from './auth'
 export * from './catalog'
 export * from './changes'

@@ -29,6 +29,11 @@ const EnvSchema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /**
+   * PEM file of the Ed25519 private key that signs audit export manifests (scripts/start creates one
+   * under .data). Unset: a key is generated per process, so manifests verify only until a restart.
+   */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
 })
 
 export type ApiConfig = z.infer<typeof EnvSchema>
