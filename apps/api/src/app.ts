@@ -13,6 +13,7 @@ import { installAccessControl } from './http/access'
 import { installErrorHandler } from './http/error-handler'
 import { registerOpenApi } from './http/openapi'
 import { registerConsole } from './http/console'
+import { installMetrics } from './http/metrics'
 import type { Clock } from './infra/clock'
 import { registerAuditModule } from './modules/audit/audit.module'
 import { registerAuthModule } from './modules/auth/auth.module'
@@ -20,6 +21,7 @@ import { registerCatalogModule } from './modules/catalog/catalog.module'
 import { createChangeHooks } from './modules/changes/change-hooks'
 import { registerChangesModule } from './modules/changes/changes.module'
 import { registerHealthRoutes } from './modules/health/health.routes'
+import { registerReviewsModule } from './modules/reviews/reviews.module'
 
 export interface AppDeps {
   config: ApiConfig
@@ -70,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
   })
   await registerOpenApi(app)
+  installMetrics(app, { jobs: deps.jobs, token: config.METRICS_TOKEN })
 
   const auth = await registerAuthModule(app, deps)
   installAccessControl(app, auth.resolver)
@@ -77,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerCatalogModule(app, deps)
   // Modules that take part in a change's lifecycle (approvals, schedule, reviews) register here.
   const changeHooks = createChangeHooks()
+  await registerReviewsModule(app, { ...deps, changeHooks })
   await registerChangesModule(app, { ...deps, changeHooks })
   await registerAuditModule(app, deps)
 

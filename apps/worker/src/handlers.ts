@@ -3,9 +3,11 @@
 // job again after a crash. The JobHandlers type makes a job without a handler a compile error.
 import type { JobHandlers } from './handler-types'
 import { maintenanceHandlers } from './jobs/maintenance.jobs'
+import { reviewsHandlers } from './jobs/reviews.jobs'
 
 export type { HandlerDeps, JobHandler, JobHandlers } from './handler-types'
 
 export const jobHandlers: JobHandlers = {
   ...maintenanceHandlers,
+  ...reviewsHandlers,
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JOBS } from '@cabinet/contracts'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
 import { testRedisUrl } from '../../api/test/support/test-env'
+import { jobHandlers } from '../src/handlers'
 import { startWorker, type WorkerDeps } from '../src/worker'
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
@@ -163,6 +164,7 @@ describe('the worker', () => {
     const events: string[] = []
     const worker = await start({
       handlers: {
+        ...jobHandlers,
         async [PURGE]() {
           events.push('job started')
           started.fire()

@@ -1,5 +1,6 @@
 // zod schemas for every request and response, shared by the API, the console and the CLI.
 export * from './audit'
+export * from './approvals'
 export * from './auth'
 export * from './catalog'
 export * from './changes'
@@ -7,4 +8,6 @@ export * from './common'
 export * from './fleet'
 export * from './health'
 export * from './jobs'
+export * from './kpis'
+export * from './reviews'
 export * from './vocabulary'

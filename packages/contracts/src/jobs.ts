@@ -2,13 +2,19 @@
 // Code enqueues only through this catalog (@cabinet/queue), and the worker parses payloads before
 // acting on them. Each domain declares its jobs in ./jobs/<domain>.jobs.ts; add the spread here.
 import type { z } from 'zod'
+import { APPROVALS_JOBS } from './jobs/approvals.jobs'
 import type { JobDefinition } from './jobs/definition'
+import { FLEET_JOBS } from './jobs/fleet.jobs'
 import { MAINTENANCE_JOBS } from './jobs/maintenance.jobs'
+import { REVIEWS_JOBS } from './jobs/reviews.jobs'
 
 export { JOB_QUEUES, type JobDefinition, type JobQueue } from './jobs/definition'
 
 export const JOBS = {
+  ...APPROVALS_JOBS,
+  ...FLEET_JOBS,
   ...MAINTENANCE_JOBS,
+  ...REVIEWS_JOBS,
 } as const satisfies Record<string, JobDefinition<z.ZodType>>
 
 export type JobName = keyof typeof JOBS

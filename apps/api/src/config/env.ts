@@ -29,6 +29,12 @@ const EnvSchema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Share (0-100) of changes not otherwise required to have a post-implementation review that get one. */
+  REVIEW_SAMPLE_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
+  /** Days from entering review to the review's due date. */
+  REVIEW_DUE_DAYS: z.coerce.number().int().min(1).max(90).default(5),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; unset, it answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /**
    * PEM file of the Ed25519 private key that signs audit export manifests (scripts/start creates one
    * under .data). Unset: a key is generated per process, so manifests verify only until a restart.

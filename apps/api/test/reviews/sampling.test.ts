@@ -1,0 +1,61 @@
+// The configured sample of changes that get a review although no rule requires one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ChangeDetail, ReviewView } from '@cabinet/contracts'
+import { inReviewSample } from '../../src/modules/reviews/review-hook'
+import { type SignedIn, type TestApp, startTestApp } from '../support/app'
+import { createCatalog, expectError } from '../support/fixtures'
+import { changeInImplement, transition } from './review-support'
+
+describe('the review sample', () => {
+  it('is a stable function of the change id whose share follows the percentage', () => {
+    const ids = Array.from({ length: 4000 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`)
+    const share = (percent: number) => ids.filter((id) => inReviewSample(id, percent)).length / ids.length
+    expect(share(0)).toBe(0)
+    expect(share(100)).toBe(1)
+    expect(share(25)).toBeGreaterThan(0.22)
+    expect(share(25)).toBeLessThan(0.28)
+    expect(ids.map((id) => inReviewSample(id, 25))).toEqual(ids.map((id) => inReviewSample(id, 25)))
+  })
+
+  describe('at 100 percent', () => {
+    let t: TestApp
+    let requester: SignedIn
+    let implementer: SignedIn
+    beforeAll(async () => {
+      t = await startTestApp({ env: { REVIEW_SAMPLE_PERCENT: '100', REVIEW_DUE_DAYS: '2' } })
+      requester = await t.userWith(['requester'])
+      implementer = await t.userWith(['implementer'])
+    })
+    afterAll(async () => {
+      await t?.close()
+    })
+
+    it('gives a normal change a sampled review when it enters review, and its close waits for it', async () => {
+      const catalog = await createCatalog(t.db, 1)
+      let change = await changeInImplement(t, catalog, requester)
+      change = ChangeDetail.parse(
+        (await transition(t, implementer, change, { event: 'complete_implementation' })).json(),
+      )
+      expect(change.reviewRequired).toBe(true)
+      const review = ReviewView.parse(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/changes/${change.number}/review`,
+            headers: requester.headers,
+          })
+        ).json(),
+      )
+      expect(review).toMatchObject({ reason: 'sampled', status: 'open' })
+      const dueInDays = (new Date(review.dueAt).getTime() - Date.now()) / 86_400_000
+      expect(dueInDays).toBeGreaterThan(1.9)
+      expect(dueInDays).toBeLessThanOrEqual(2)
+      const refused = expectError(
+        await transition(t, requester, change, { event: 'close', closeCode: 'successful' }),
+        409,
+        'TRANSITION_REFUSED',
+      )
+      expect(refused.error.details).toMatchObject({ reason: 'REVIEW_OPEN' })
+    })
+  })
+})
