@@ -10,7 +10,13 @@ const EnvSchema = z.object({
     .default('cabinet'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Probes run at once on the 'fleet' queue: mostly waiting on nodes, so more than the other queues. */
+  FLEET_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Port of the worker's Prometheus endpoint (GET /metrics); 0 turns it off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** Interface it listens on: loopback by default; 0.0.0.0 for a Prometheus on another host. */
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   /** How long a SIGTERM waits for running jobs before handing them back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),

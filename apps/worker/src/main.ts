@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import pino from 'pino'
 import { createDb } from '@cabinet/db'
 import { readWorkerConfig } from './env'
+import { startMetricsServer } from './metrics'
 import { startWorker } from './worker'
 
 const config = readWorkerConfig()
@@ -14,9 +15,14 @@ const worker = await startWorker({
   connection,
   prefix: config.REDIS_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,
+  queueConcurrency: { fleet: config.FLEET_PROBE_CONCURRENCY },
   heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
   logger,
 })
+const metrics =
+  config.WORKER_METRICS_PORT > 0
+    ? await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, logger })
+    : null
 
 let stopping = false
 async function shutdown(signal: string) {
@@ -25,6 +31,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down: finishing running jobs')
   try {
     await worker.stop(config.SHUTDOWN_GRACE_MS)
+    await metrics?.close()
     await connection.quit()
     await db.$disconnect()
     process.exit(0)

@@ -5,10 +5,11 @@ import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import { JOB_QUEUES, JOBS, type JobName } from '@cabinet/contracts'
+import { JOB_QUEUES, JOBS, type JobName, type JobQueue } from '@cabinet/contracts'
 import type { Db } from '@cabinet/db'
 import { createJobProducer, type JobProducer } from '@cabinet/queue'
 import { type HandlerDeps, type JobHandlers, jobHandlers } from './handlers'
+import { measureJob, reportQueueDepthsFrom } from './metrics'
 
 export interface WorkerDeps {
   db: Db
@@ -16,6 +17,8 @@ export interface WorkerDeps {
   connection: Redis
   prefix: string
   concurrency: number
+  /** Per-queue concurrency where a queue needs its own (the fleet's probes); `concurrency` elsewhere. */
+  queueConcurrency?: Partial<Record<JobQueue, number>>
   heartbeatIntervalMs: number
   logger: Logger
   now?: () => Date
@@ -36,7 +39,10 @@ export async function dispatch(
 ): Promise<unknown> {
   if (!isJobName(job.name)) throw new Error(`unknown job ${job.name}`)
   const payload = JOBS[job.name].payload.parse(job.data)
-  return handlers[job.name](payload, deps)
+  // TypeScript cannot correlate the name with its payload across the union of jobs; the payload was
+  // just parsed with this job's own schema, so it is the one its handler takes.
+  const handler = handlers[job.name] as (payload: unknown, deps: HandlerDeps) => Promise<unknown>
+  return handler(payload, deps)
 }
 
 export async function startWorker(deps: WorkerDeps) {
@@ -44,12 +50,13 @@ export async function startWorker(deps: WorkerDeps) {
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const jobs = deps.jobs ?? createJobProducer({ connection: deps.connection, prefix: deps.prefix })
   const handlerDeps: HandlerDeps = { db: deps.db, now: deps.now ?? (() => new Date()), jobs, logger: deps.logger }
+  reportQueueDepthsFrom({ jobs, logger: deps.logger })
   const workers = JOB_QUEUES.map(
     (queue) =>
-      new Worker(queue, (job) => dispatch(job, handlerDeps, deps.handlers), {
+      new Worker(queue, (job) => measureJob(job.name, () => dispatch(job, handlerDeps, deps.handlers)), {
         connection: deps.connection,
         prefix: deps.prefix,
-        concurrency: deps.concurrency,
+        concurrency: deps.queueConcurrency?.[queue] ?? deps.concurrency,
       }),
   )
   for (const worker of workers) {

@@ -1,0 +1,42 @@
+// The simulator run in this process: the same tools the shims run, without spawning Node per command.
+// The demo seed probes its fleet through this (48 nodes in seconds); the worker spawns the shims.
+import { type CommandResult, type CommandSpec, type RunOptions, type Transport, TransportError } from '@cabinet/gpu'
+import { isToolName, realClock, runTool } from '@cabinet/gpu-sim'
+
+export function createInProcessSimTransport(stateDir: string): Transport {
+  const target = `simulator ${stateDir}`
+  let closed = false
+  return {
+    kind: 'local',
+    target,
+    async run(command: CommandSpec, _options?: RunOptions): Promise<CommandResult> {
+      if (closed) throw new TransportError('CLOSED', 'the simulator transport is closed', { target })
+      const [tool = '', ...args] = command.argv
+      if (!isToolName(tool)) {
+        throw new TransportError('SPAWN_FAILED', `${tool} is not a simulated tool`, { target, argv: command.argv })
+      }
+      const started = performance.now()
+      const result = await runTool(tool, args, { stateDir, clock: realClock })
+      const durationMs = Math.round(performance.now() - started)
+      // A hanging tool never returns on a real node: report it as the timeout the local transport would.
+      if (result.hang) {
+        throw new TransportError('TIMEOUT', `\`${command.argv.join(' ')}\` did not finish`, {
+          target,
+          argv: command.argv,
+          partial: { stdout: result.stdout, stderr: result.stderr, durationMs },
+        })
+      }
+      return {
+        exitCode: result.exitCode,
+        signal: null,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        durationMs,
+        truncated: false,
+      }
+    },
+    async close() {
+      closed = true
+    },
+  }
+}
