@@ -8,6 +8,9 @@ import { ChangeDetailPage } from '../features/changes/ChangeDetailPage'
 import { ChangesListPage } from '../features/changes/ChangesListPage'
 import { EditChangePage } from '../features/changes/EditChangePage'
 import { NewChangePage } from '../features/changes/NewChangePage'
+import { DriftListPage } from '../features/fleet/DriftListPage'
+import { FleetPage } from '../features/fleet/FleetPage'
+import { NodeDetailPage } from '../features/fleet/NodeDetailPage'
 import { AppLayout } from './AppLayout'
 import { AuthGuard } from './AuthGuard'
 import { NotFoundPage } from './NotFoundPage'
@@ -30,6 +33,9 @@ export function App() {
                 <Route path="changes/new" element={<NewChangePage />} />
                 <Route path="changes/:ref" element={<ChangeDetailPage />} />
                 <Route path="changes/:ref/edit" element={<EditChangePage />} />
+                <Route path="fleet" element={<FleetPage />} />
+                <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />
+                <Route path="fleet/drift" element={<DriftListPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -1,7 +1,7 @@
 // The console's frame: header with the signed-in person and sign-out, navigation on the left.
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { IconList, IconLogout, IconPlus, IconServer2 } from '@tabler/icons-react'
+import { IconCpu, IconList, IconLogout, IconPlus, IconServer2 } from '@tabler/icons-react'
 import { Link, Outlet, useLocation } from 'react-router'
 import { useSession, useSignOut } from '../features/auth/api'
 import { canCreateChange } from '../features/auth/permissions'
@@ -9,6 +9,7 @@ import { canCreateChange } from '../features/auth/permissions'
 const NAVIGATION = [
   { to: '/changes', label: 'Changes', icon: IconList, createsChange: false },
   { to: '/changes/new', label: 'New change', icon: IconPlus, createsChange: true },
+  { to: '/fleet', label: 'Fleet', icon: IconCpu, createsChange: false },
 ] as const
 
 export function AppLayout() {
