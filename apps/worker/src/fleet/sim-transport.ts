@@ -2,6 +2,7 @@
 // The demo seed probes its fleet through this (48 nodes in seconds); the worker spawns the shims.
 import { type CommandResult, type CommandSpec, type RunOptions, type Transport, TransportError } from '@cabinet/gpu'
 import { isToolName, realClock, runTool } from '@cabinet/gpu-sim'
+import type { TransportFactory } from './transports'
 
 export function createInProcessSimTransport(stateDir: string): Transport {
   const target = `simulator ${stateDir}`
@@ -39,4 +40,12 @@ export function createInProcessSimTransport(stateDir: string): Transport {
       closed = true
     },
   }
+}
+
+/** Reaches every simulated node in this process (the seed's choice); other transports are refused. */
+export const inProcessSimulator: TransportFactory = (node) => {
+  if (node.transport !== 'simulated' || !node.simStateDir) {
+    throw new Error(`node ${node.hostname} is not a simulated node with a state folder`)
+  }
+  return createInProcessSimTransport(node.simStateDir)
 }
