@@ -96,8 +96,12 @@ function DriftReviewForm({
         </Text>
         {failure !== null && !noteIssue && (
           <Alert color={isApiError(failure) && failure.status === 409 ? 'orange' : 'red'} variant="light" role="alert">
-            {errorMessage(failure)}
-            {isApiError(failure) && failure.status === 409 && ' The list has been reloaded.'}
+            <Text size="sm">{errorMessage(failure)}</Text>
+            {isApiError(failure) && failure.status === 409 && (
+              <Text size="sm" mt={4}>
+                The list has been reloaded with what is there now.
+              </Text>
+            )}
           </Alert>
         )}
         <Textarea

@@ -17,12 +17,12 @@ const TABLE_MIN_WIDTH = 1120
 const COLUMNS: { key: string; label: string; width?: number }[] = [
   { key: 'select', label: '', width: 44 },
   { key: 'hostname', label: 'Hostname' },
-  { key: 'cluster', label: 'Cluster', width: 150 },
+  { key: 'cluster', label: 'Cluster', width: 140 },
   { key: 'health', label: 'Health', width: 300 },
   { key: 'gpus', label: 'GPUs', width: 110 },
   { key: 'driver', label: 'Driver', width: 110 },
   { key: 'cuda', label: 'CUDA', width: 80 },
-  { key: 'probed', label: 'Last probed', width: 130 },
+  { key: 'probed', label: 'Last probed', width: 150 },
   { key: 'drift', label: 'Drift', width: 80 },
 ]
 
@@ -36,6 +36,8 @@ export interface FleetNodesTableProps {
   /** Row selection for "Probe now"; absent for people who may not probe. */
   selection?: { selected: ReadonlySet<string>; toggle: (ids: string[], on: boolean) => void }
   empty: ReactNode
+  /** Changes whenever the filters do: a new result set starts at its top, not where the last one was scrolled to. */
+  resetKey: string
 }
 
 export function FleetNodesTable({
@@ -46,6 +48,7 @@ export function FleetNodesTable({
   fetchNextPage,
   selection,
   empty,
+  resetKey,
 }: FleetNodesTableProps) {
   const viewport = useRef<HTMLDivElement>(null)
   // One extra row at the end stands for the page not loaded yet.
@@ -56,6 +59,11 @@ export function FleetNodesTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
   })
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resetKey is the trigger, not a value read here
+  useEffect(() => {
+    virtualizer.scrollToOffset(0)
+  }, [resetKey, virtualizer])
+
   const items = virtualizer.getVirtualItems()
   const lastIndex = items.at(-1)?.index ?? -1
 

@@ -59,7 +59,9 @@ export function FleetPage() {
   const mayProbe = canProbe(user)
   const targets = {
     selection:
-      selected.size > 0 ? { label: `${selected.size} selected nodes`, body: { nodeIds: [...selected] } } : null,
+      selected.size > 0
+        ? { label: `${selected.size} selected node${selected.size === 1 ? '' : 's'}`, body: { nodeIds: [...selected] } }
+        : null,
     cluster:
       filters.clusterId && clusterName
         ? { label: `Every node in ${clusterName}`, body: { clusterId: filters.clusterId } }
@@ -144,6 +146,7 @@ export function FleetPage() {
           fetchingNextPage={nodes.isFetchingNextPage}
           fetchNextPage={() => void nodes.fetchNextPage()}
           selection={mayProbe ? { selected, toggle } : undefined}
+          resetKey={searchParams.toString()}
           empty={
             <EmptyResult
               title="No nodes found"
