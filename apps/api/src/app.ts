@@ -18,6 +18,7 @@ import type { Clock } from './infra/clock'
 import { registerAuditModule } from './modules/audit/audit.module'
 import { registerAuthModule } from './modules/auth/auth.module'
 import { registerCatalogModule } from './modules/catalog/catalog.module'
+import { registerFleetModule } from './modules/fleet/fleet.module'
 import { createChangeHooks } from './modules/changes/change-hooks'
 import { registerChangesModule } from './modules/changes/changes.module'
 import { registerHealthRoutes } from './modules/health/health.routes'
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAccessControl(app, auth.resolver)
   await registerHealthRoutes(app, deps)
   await registerCatalogModule(app, deps)
+  await registerFleetModule(app, deps)
   // Modules that take part in a change's lifecycle (approvals, schedule, reviews) register here.
   const changeHooks = createChangeHooks()
   await registerReviewsModule(app, { ...deps, changeHooks })

@@ -5,7 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import pino from 'pino'
 import type { Db } from '@cabinet/db'
+import { readFleetConfig } from '../../../worker/src/fleet/config'
+import { probeNode } from '../../../worker/src/fleet/probe-node'
+import { inProcessSimulator } from '../../../worker/src/fleet/sim-transport'
+import { probeJobId } from '../../../worker/src/fleet/sweeps'
 import { type SimNodeFault, writeSimNode } from '../../../worker/src/fleet/sim-node'
 
 export interface FleetFixture {
@@ -97,4 +102,20 @@ export async function createFleetFixture(
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Probes nodes in this process (the in-process simulator), as the seed does; returns the outcomes. */
+export async function probeInProcess(db: Db, nodeIds: readonly string[], requestId = `t-${randomBytes(4).toString('hex')}`) {
+  const deps = {
+    db,
+    now: () => new Date(),
+    logger: pino({ level: 'silent' }),
+    config: readFleetConfig({}),
+    openTransport: inProcessSimulator,
+  }
+  const outcomes = []
+  for (const nodeId of nodeIds) {
+    outcomes.push(await probeNode(deps, { nodeId, requestId, jobId: probeJobId(nodeId, requestId) }))
+  }
+  return outcomes
 }

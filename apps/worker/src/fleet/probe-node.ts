@@ -217,7 +217,12 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
           cudaVersion: cuda,
           gpusSeen,
           reasons: run.reasons,
-          detail: { gpus: run.gpus, gates: run.gates } as unknown as Prisma.InputJsonValue,
+          // What the gates compared against is kept with the run: the expectation may change later.
+          detail: {
+            gpus: run.gpus,
+            gates: run.gates,
+            expected: { driverVersion: expected.driverVersion, driverChange: expected.driverChange },
+          } as unknown as Prisma.InputJsonValue,
           rawGzip: new Uint8Array(gzipSync(JSON.stringify(run.outputs))),
         },
         select: { id: true },
