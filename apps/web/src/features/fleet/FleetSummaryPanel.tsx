@@ -2,6 +2,7 @@
 // charts of health, driver, CUDA and GPU model distributions.
 import type { FleetHealth, FleetSummary } from '@cabinet/contracts'
 import { Anchor, Paper, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core'
+import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import { Bar, BarChart, Cell, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { fleetHealthChartColors, fleetHealthColors, fleetHealthLabels } from './fleet-labels'
@@ -102,7 +103,7 @@ function SummaryCard({
   )
 }
 
-function ChartCard({ title, children }: { title: string; children: React.ReactNode }) {
+function ChartCard({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Paper withBorder radius="md" p="sm" component="figure" m={0} aria-label={`${title} chart`}>
       <Title order={6} mb={4} component="figcaption">

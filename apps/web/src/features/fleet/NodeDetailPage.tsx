@@ -3,7 +3,7 @@
 import { Alert, Anchor, Badge, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconActivityHeartbeat, IconArrowLeft } from '@tabler/icons-react'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { EmptyResult, ErrorState, LoadingBlock, errorMessage } from '../../components/StatusViews'
 import { isApiError } from '../../lib/api-client'
@@ -195,7 +195,7 @@ export function NodeDetailPage() {
   )
 }
 
-function Field({ label, value, mono = false }: { label: string; value: React.ReactNode; mono?: boolean }) {
+function Field({ label, value, mono = false }: { label: string; value: ReactNode; mono?: boolean }) {
   return (
     <>
       <Text size="sm" c="dimmed">
