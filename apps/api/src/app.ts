@@ -15,6 +15,7 @@ import { registerOpenApi } from './http/openapi'
 import { registerConsole } from './http/console'
 import { installMetrics } from './http/metrics'
 import type { Clock } from './infra/clock'
+import { registerApprovalsModule } from './modules/approvals/approvals.module'
 import { registerAuditModule } from './modules/audit/audit.module'
 import { registerAuthModule } from './modules/auth/auth.module'
 import { registerCatalogModule } from './modules/catalog/catalog.module'
@@ -83,7 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Modules that take part in a change's lifecycle (approvals, schedule, reviews) register here.
   const changeHooks = createChangeHooks()
   await registerReviewsModule(app, { ...deps, changeHooks })
-  await registerChangesModule(app, { ...deps, changeHooks })
+  const changeServices = await registerChangesModule(app, { ...deps, changeHooks })
+  await registerApprovalsModule(app, { ...deps, changeHooks, ...changeServices })
   await registerAuditModule(app, deps)
 
   await registerConsole(app, config.WEB_DIST_DIR)

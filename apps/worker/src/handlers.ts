@@ -2,6 +2,7 @@
 // payload and is idempotent: running it twice changes nothing twice, because BullMQ may deliver a
 // job again after a crash. The JobHandlers type makes a job without a handler a compile error.
 import type { JobHandlers } from './handler-types'
+import { approvalsHandlers } from './jobs/approvals.jobs'
 import { fleetHandlers } from './jobs/fleet.jobs'
 import { maintenanceHandlers } from './jobs/maintenance.jobs'
 import { reviewsHandlers } from './jobs/reviews.jobs'
@@ -9,6 +10,7 @@ import { reviewsHandlers } from './jobs/reviews.jobs'
 export type { HandlerDeps, JobHandler, JobHandlers } from './handler-types'
 
 export const jobHandlers: JobHandlers = {
+  ...approvalsHandlers,
   ...maintenanceHandlers,
   ...fleetHandlers,
   ...reviewsHandlers,

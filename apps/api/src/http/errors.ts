@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   TRANSITION_REFUSED: 409,
   /** A unique field (name, hostname, email) is already taken. */
   ALREADY_EXISTS: 409,
+  /** The approval stage is not open for decisions (already decided, withdrawn, or not reached yet). */
+  APPROVAL_NOT_OPEN: 409,
   /** The record is referenced elsewhere and cannot be removed. */
   IN_USE: 409,
   /** The change is no longer `new`, so its fields are frozen. */

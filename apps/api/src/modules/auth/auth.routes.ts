@@ -7,6 +7,8 @@ import {
   CreateTokenBody,
   IdParams,
   LoginBody,
+  ReauthenticateBody,
+  ReauthenticatedView,
   SessionView,
   TokenView,
   UserList,
@@ -90,6 +92,32 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesD
       await auth.logout(requirePrincipal(request), String(request.id))
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.status(204).send(null)
+    },
+  )
+
+  api.post(
+    '/api/v1/auth/reauthenticate',
+    {
+      config: {
+        access: { roles: 'any' },
+        // Limited like sign-in, per address and account: a stolen session cannot guess the password fast.
+        rateLimit: {
+          max: deps.loginRateLimitPerMinute,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (request) => `reauth|${request.ip}|${request.principal?.userId ?? ''}`,
+        },
+      },
+      schema: {
+        operationId: 'reauthenticate',
+        tags: ['auth'],
+        body: ReauthenticateBody,
+        response: responses({ 200: ReauthenticatedView }),
+      },
+    },
+    async (request) => {
+      const at = await auth.reauthenticate(requirePrincipal(request), request.body.password, String(request.id))
+      return { reauthenticatedAt: at.toISOString() }
     },
   )
 

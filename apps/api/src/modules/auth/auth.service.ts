@@ -99,6 +99,32 @@ export function createAuthService({ db, clock, sessionTtlHours }: AuthServiceDep
     })
   }
 
+  /**
+   * Confirms the password of the signed-in person and records when, for decisions that need a fresh
+   * one (high and critical risk approvals). A wrong password is a 401 like a failed sign-in.
+   */
+  async function reauthenticate(principal: Principal, password: string, requestId: string): Promise<Date> {
+    if (principal.kind !== 'session') {
+      throw new AppError('FORBIDDEN', 're-authentication is for signed-in sessions, not API tokens')
+    }
+    const user = await db.user.findUnique({ where: { id: principal.userId } })
+    const valid = await verifyPassword(user && !user.disabled ? user.passwordHash : null, password)
+    if (!user || user.disabled || !valid) throw new AppError('INVALID_CREDENTIALS', 'wrong password')
+    const now = clock.now()
+    await db.$transaction(async (tx) => {
+      await tx.session.update({ where: { id: principal.credentialId }, data: { reauthenticatedAt: now } })
+      await appendAuditEvent(tx, {
+        actor: { id: user.id, name: user.name },
+        action: 'user.reauthenticated',
+        entityType: 'session',
+        entityId: principal.credentialId,
+        requestId,
+        at: now,
+      })
+    })
+    return now
+  }
+
   async function resolveSession(cookieSecret: string): Promise<Principal | null> {
     const now = clock.now()
     // Every cookie request runs this: one joined query, not the two an ORM include makes.
@@ -231,7 +257,7 @@ export function createAuthService({ db, clock, sessionTtlHours }: AuthServiceDep
     return users.map((user) => ({ id: user.id, email: user.email, name: user.name, roles: user.roles }))
   }
 
-  return { login, logout, resolver, createToken, listTokens, revokeToken, listUsers }
+  return { login, logout, reauthenticate, resolver, createToken, listTokens, revokeToken, listUsers }
 }
 
 export type AuthService = ReturnType<typeof createAuthService>

@@ -36,8 +36,18 @@ function toDomainEvent(body: TransitionBody): ChangeEvent {
 }
 
 export function createChangeTransitionService({ db, changes, hooks, logger }: ChangeTransitionDeps) {
-  async function apply(ctx: RequestContext, idOrNumber: string, body: TransitionBody): Promise<ChangeDetail> {
-    const committed = await db.$transaction(async (tx): Promise<CommittedTransition> => {
+  /**
+   * The transition inside a transaction the caller owns: the approvals module authorizes or rejects a
+   * change in the transaction that records the deciding approval, through this one path. The caller
+   * runs afterCommit(result) once its transaction has committed.
+   */
+  async function applyInTransaction(
+    tx: Prisma.TransactionClient,
+    ctx: RequestContext,
+    idOrNumber: string,
+    body: TransitionBody,
+  ): Promise<CommittedTransition> {
+    {
       const current = await changes.loadOrThrow(tx, idOrNumber)
       if (current.version !== body.version) throw staleVersion(`change ${current.number}`)
       const decision = transition(snapshotOf(current), toDomainEvent(body), { actor: ctx.actor, now: ctx.now })
@@ -108,8 +118,16 @@ export function createChangeTransitionService({ db, changes, hooks, logger }: Ch
         event: body.event,
         effects: decision.effects,
       }
-    })
+    }
+  }
+
+  async function afterCommit(committed: CommittedTransition): Promise<void> {
     await runAfterCommit(hooks, logger, (hook) => hook.afterTransition?.(committed))
+  }
+
+  async function apply(ctx: RequestContext, idOrNumber: string, body: TransitionBody): Promise<ChangeDetail> {
+    const committed = await db.$transaction((tx) => applyInTransaction(tx, ctx, idOrNumber, body))
+    await afterCommit(committed)
     return changes.detail(db, await changes.loadOrThrow(db, committed.changeId), ctx)
   }
 
@@ -137,5 +155,7 @@ export function createChangeTransitionService({ db, changes, hooks, logger }: Ch
     }
   }
 
-  return { apply }
+  return { apply, applyInTransaction, afterCommit }
 }
+
+export type ChangeTransitionService = ReturnType<typeof createChangeTransitionService>

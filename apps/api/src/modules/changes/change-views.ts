@@ -22,8 +22,8 @@ export function snapshotOf(change: ChangeRow | (ChangeSummaryRow & Pick<ChangeRo
     breakFixAllowed: change.breakFixAllowed,
     reviewRequired: change.reviewRequired,
     reviewCompleted: change.reviewCompleted,
-    // Approval stages arrive with the CAB module; until then no change has completed approvals.
-    approvalsComplete: false,
+    // Set by the approvals module when the last stage of the current round is approved.
+    approvalsComplete: change.approvalsComplete,
   }
 }
 

@@ -27,4 +27,6 @@ export async function registerChangesModule(
     logger: deps.logger,
   })
   await registerChangeRoutes(app, { changes, transitions, clock: deps.clock })
+  // Approvals authorize and reject through the same transition path, inside their own transactions.
+  return { changes, transitions }
 }
