@@ -23,7 +23,9 @@ import { registerFleetModule } from './modules/fleet/fleet.module'
 import { createChangeHooks } from './modules/changes/change-hooks'
 import { registerChangesModule } from './modules/changes/changes.module'
 import { registerHealthRoutes } from './modules/health/health.routes'
+import { registerKpisModule } from './modules/kpis/kpis.module'
 import { registerReviewsModule } from './modules/reviews/reviews.module'
+import { registerScheduleModule } from './modules/schedule/schedule.module'
 
 export interface AppDeps {
   config: ApiConfig
@@ -84,6 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Modules that take part in a change's lifecycle (approvals, schedule, reviews) register here.
   const changeHooks = createChangeHooks()
   await registerReviewsModule(app, { ...deps, changeHooks })
+  await registerKpisModule(app, deps)
+  await registerScheduleModule(app, { ...deps, changeHooks })
   const changeServices = await registerChangesModule(app, { ...deps, changeHooks })
   await registerApprovalsModule(app, { ...deps, changeHooks, ...changeServices })
   await registerAuditModule(app, deps)

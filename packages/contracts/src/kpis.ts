@@ -25,7 +25,8 @@ export const Distribution = z.object({
 export type Distribution = z.infer<typeof Distribution>
 
 export const KpiTotals = z.object({
-  created: z.number().int(),
+  /** Changes submitted in the period (drafts never submitted do not count). */
+  submitted: z.number().int(),
   emergency: z.number().int(),
   closed: z.number().int(),
   successful: z.number().int(),
@@ -39,7 +40,7 @@ export type KpiTotals = z.infer<typeof KpiTotals>
 export const WeeklyPoint = z.object({
   /** Monday 00:00 UTC of the week. */
   weekStart: Timestamp,
-  created: z.number().int(),
+  submitted: z.number().int(),
   closed: z.number().int(),
   successful: z.number().int(),
   failed: z.number().int(),
@@ -54,7 +55,7 @@ export type HistogramBin = z.infer<typeof HistogramBin>
 export const CategoryRiskCount = z.object({
   category: ChangeCategory,
   riskLevel: RiskLevel,
-  created: z.number().int(),
+  submitted: z.number().int(),
   closed: z.number().int(),
   successful: z.number().int(),
 })
@@ -64,6 +65,9 @@ export const Score = z.object({
   id: z.string(),
   name: z.string(),
   closed: z.number().int(),
+  successful: z.number().int(),
+  successfulWithIssues: z.number().int(),
+  failed: z.number().int(),
   incidentsCaused: z.number().int(),
   score: z.number().int(),
 })
@@ -86,7 +90,7 @@ export const KpiReport = z.object({
   successRate: z.number().nullable(),
   /** (failed + rolled_back) / closed; null when nothing closed. */
   failureRate: z.number().nullable(),
-  /** emergency / created; null when nothing was created. */
+  /** emergency / submitted; null when nothing was submitted. */
   emergencyRatio: z.number().nullable(),
   leadTimeHours: Distribution,
   approvalCycleHours: Distribution,
