@@ -105,7 +105,11 @@ export async function createFleetFixture(
 }
 
 /** Probes nodes in this process (the in-process simulator), as the seed does; returns the outcomes. */
-export async function probeInProcess(db: Db, nodeIds: readonly string[], requestId = `t-${randomBytes(4).toString('hex')}`) {
+export async function probeInProcess(
+  db: Db,
+  nodeIds: readonly string[],
+  requestId = `t-${randomBytes(4).toString('hex')}`,
+) {
   const deps = {
     db,
     now: () => new Date(),

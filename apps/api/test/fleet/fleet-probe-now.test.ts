@@ -57,12 +57,20 @@ describe('probe now', () => {
 
   it('refuses unknown nodes, an unknown cluster, and a request naming none or several scopes, naming the field', async () => {
     const missing = '00000000-0000-4000-8000-000000000000'
-    const unknownNode = expectError(await probe(implementer, { nodeIds: [nodes[0], missing] }), 400, 'VALIDATION_FAILED')
+    const unknownNode = expectError(
+      await probe(implementer, { nodeIds: [nodes[0], missing] }),
+      400,
+      'VALIDATION_FAILED',
+    )
     expect(issuePaths(unknownNode)).toEqual(['nodeIds.1'])
     const unknownCluster = expectError(await probe(implementer, { clusterId: missing }), 400, 'VALIDATION_FAILED')
     expect(issuePaths(unknownCluster)).toEqual(['clusterId'])
     expect(issuePaths(expectError(await probe(implementer, {}), 400, 'VALIDATION_FAILED'))).toEqual(['nodeIds'])
-    const both = expectError(await probe(implementer, { all: true, clusterId: fleet.clusterId }), 400, 'VALIDATION_FAILED')
+    const both = expectError(
+      await probe(implementer, { all: true, clusterId: fleet.clusterId }),
+      400,
+      'VALIDATION_FAILED',
+    )
     expect(issuePaths(both)).toEqual(['nodeIds'])
     const notUuid = expectError(await probe(implementer, { nodeIds: ['h100-01'] }), 400, 'VALIDATION_FAILED')
     expect(issuePaths(notUuid)).toEqual(['nodeIds.0'])
