@@ -1,7 +1,7 @@
 // The fleet as probes left it: the summary, the node table with its filters and keyset pages, a node's
 // latest probe per GPU and gate, its probe history and a probe's raw output; bad ids and filters are 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FleetNodeDetail, FleetNodeRow, FleetSummary } from '@cabinet/contracts'
+import type { FleetNodeDetail, FleetNodePage, FleetNodeRow, FleetSummary } from '@cabinet/contracts'
 import { type SignedIn, type TestApp, startTestApp } from '../support/app'
 import { expectError, issuePaths } from '../support/fixtures'
 import { createFleetFixture, type FleetFixture, probeInProcess } from './fleet-fixtures'
@@ -116,8 +116,8 @@ describe('fleet nodes', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page = (await get(`/api/v1/fleet/nodes?limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json()
-      seen.push(...(page.items as FleetNodeRow[]).map((row) => row.hostname))
+      const page: FleetNodePage = (await get(`/api/v1/fleet/nodes?limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json()
+      seen.push(...page.items.map((row) => row.hostname))
       cursor = page.nextCursor
     } while (cursor)
     expect(seen).toEqual(['east-a', 'east-b', 'east-c', 'east-d', 'east-e', 'west-a'])
