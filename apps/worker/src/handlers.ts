@@ -6,6 +6,7 @@ import { approvalsHandlers } from './jobs/approvals.jobs'
 import { fleetHandlers } from './jobs/fleet.jobs'
 import { maintenanceHandlers } from './jobs/maintenance.jobs'
 import { reviewsHandlers } from './jobs/reviews.jobs'
+import { scheduleHandlers } from './jobs/schedule.jobs'
 
 export type { HandlerDeps, JobHandler, JobHandlers } from './handler-types'
 
@@ -14,4 +15,5 @@ export const jobHandlers: JobHandlers = {
   ...maintenanceHandlers,
   ...fleetHandlers,
   ...reviewsHandlers,
+  ...scheduleHandlers,
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { ConfigItemOption, ConfigItemRef } from './catalog'
 import { Cursor, Id, Timestamp, Version, pageOf, patchOf, requiredText, text } from './common'
+import { FreezeOverride } from './schedule'
 import {
   ChangeCategory,
   ChangeEventType,
@@ -92,10 +93,11 @@ export const TransitionBody = z.discriminatedUnion('event', [
     version: Version,
     riskOverride: z.object({ level: RiskLevel, reason: requiredText(2000) }).optional(),
   }),
-  z.object({ event: z.literal('authorize'), version: Version }),
+  z.object({ event: z.literal('authorize'), version: Version, freezeOverride: FreezeOverride.optional() }),
   z.object({ event: z.literal('reject'), version: Version, comment: requiredText(5000) }),
-  z.object({ event: z.literal('schedule'), version: Version }),
-  z.object({ event: z.literal('start_implementation'), version: Version }),
+  // An emergency change may pass a freeze with a written justification (audited, flagged for review).
+  z.object({ event: z.literal('schedule'), version: Version, freezeOverride: FreezeOverride.optional() }),
+  z.object({ event: z.literal('start_implementation'), version: Version, freezeOverride: FreezeOverride.optional() }),
   z.object({ event: z.literal('complete_implementation'), version: Version }),
   z.object({
     event: z.literal('close'),

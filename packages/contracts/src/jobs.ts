@@ -7,6 +7,7 @@ import type { JobDefinition } from './jobs/definition'
 import { FLEET_JOBS } from './jobs/fleet.jobs'
 import { MAINTENANCE_JOBS } from './jobs/maintenance.jobs'
 import { REVIEWS_JOBS } from './jobs/reviews.jobs'
+import { SCHEDULE_JOBS } from './jobs/schedule.jobs'
 
 export { JOB_QUEUES, type JobDefinition, type JobQueue } from './jobs/definition'
 
@@ -15,6 +16,7 @@ export const JOBS = {
   ...FLEET_JOBS,
   ...MAINTENANCE_JOBS,
   ...REVIEWS_JOBS,
+  ...SCHEDULE_JOBS,
 } as const satisfies Record<string, JobDefinition<z.ZodType>>
 
 export type JobName = keyof typeof JOBS
