@@ -11,7 +11,7 @@ import { HealthBadge } from './HealthBadge'
 /** Every row is one line high (long words truncate), so the virtualiser can place rows without measuring. */
 const ROW_HEIGHT = 44
 const OVERSCAN = 12
-const VIEWPORT_HEIGHT = 'max(420px, calc(100dvh - 260px))'
+const VIEWPORT_HEIGHT = 'max(420px, calc(100dvh - 200px))'
 const TABLE_MIN_WIDTH = 1120
 
 const COLUMNS: { key: string; label: string; width?: number }[] = [
@@ -71,6 +71,7 @@ export function FleetNodesTable({
     if (lastIndex >= rows.length - 1 && hasNextPage && !fetchingNextPage) fetchNextPage()
   }, [lastIndex, rows.length, hasNextPage, fetchingNextPage, fetchNextPage])
 
+  const viewportHeight = loading ? 11 * ROW_HEIGHT : rows.length === 0 ? undefined : (count + 1) * ROW_HEIGHT + 2
   const columns = selection ? COLUMNS : COLUMNS.filter((column) => column.key !== 'select')
   const padTop = items[0]?.start ?? 0
   const padBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0
@@ -82,7 +83,8 @@ export function FleetNodesTable({
     <Paper withBorder radius="md">
       <div
         ref={viewport}
-        style={{ height: VIEWPORT_HEIGHT, overflow: 'auto', overscrollBehavior: 'contain' }}
+        // As tall as its rows (plus the header), up to most of the window; then it scrolls.
+        style={{ height: viewportHeight, maxHeight: VIEWPORT_HEIGHT, overflow: 'auto', overscrollBehavior: 'contain' }}
         data-testid="fleet-nodes-viewport"
       >
         <Table

@@ -10,6 +10,8 @@ import { useProbeHistory, useProbeRaw } from './api'
 import { probeStatusLabels } from './fleet-labels'
 import { HealthBadge } from './HealthBadge'
 
+/** The detail carries this many recent probes; more may exist only when it is full. */
+const RECENT_PROBES = 20
 const COLUMNS = ['', 'Started', 'Verdict', 'Run', 'Driver', 'CUDA', 'GPUs', 'Took', 'Reasons'] as const
 
 export function ProbeHistory({ nodeId, recent }: { nodeId: string; recent: ProbeSummaryView[] }) {
@@ -95,7 +97,7 @@ export function ProbeHistory({ nodeId, recent }: { nodeId: string; recent: Probe
         </Table.ScrollContainer>
       )}
       <Group mt="xs">
-        {!showOlder && recent.length > 0 && (
+        {!showOlder && recent.length >= RECENT_PROBES && (
           <Button variant="subtle" size="xs" onClick={() => setShowOlder(true)}>
             Show older probes
           </Button>
@@ -131,6 +133,13 @@ function RawOutput({ probeId }: { probeId: string }) {
     return (
       <Text size="sm" c="dimmed" p="sm">
         The raw output of this probe has been pruned; its summary is kept.
+      </Text>
+    )
+  }
+  if (raw.data.outputs.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" p="sm" data-testid="probe-raw">
+        This probe produced no output: it failed before running a command.
       </Text>
     )
   }
