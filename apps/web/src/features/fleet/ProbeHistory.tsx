@@ -139,7 +139,7 @@ function RawOutput({ probeId }: { probeId: string }) {
   if (raw.data.outputs.length === 0) {
     return (
       <Text size="sm" c="dimmed" p="sm" data-testid="probe-raw">
-        This probe produced no output: it failed before running a command.
+        This probe stored no command output; the row above says why.
       </Text>
     )
   }
