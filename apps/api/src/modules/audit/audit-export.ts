@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto'
 import { PassThrough, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { AuditExportFormat } from '@cabinet/contracts'
-import type { Db } from '@cabinet/db'
+import type { BulkReader } from '@cabinet/db'
 import { type AuditFilter, EXPORT_COLUMNS, type ExportRow, exportBatch } from './audit.repository'
 
-/** Rows per query: large enough to amortise the round trip, small enough to stay a few MB. */
-export const EXPORT_BATCH_SIZE = 5000
+/** Seq numbers per query: large enough to amortise the round trip, small enough to stay a few MB. */
+export const EXPORT_BATCH_SIZE = 2000
 
 export interface ExportStats {
   rows: number
@@ -24,18 +24,39 @@ export interface AuditExport {
   stats: ExportStats
 }
 
-async function* batches(db: Db, filter: AuditFilter, throughSeq: bigint, stats: ExportStats, batchSize: number) {
-  let afterSeq = 0n
-  for (;;) {
-    const rows = await exportBatch(db, filter, afterSeq, throughSeq, batchSize)
-    const last = rows.at(-1)
-    if (!last) return
-    stats.rows += rows.length
-    stats.firstAt ??= rows[0]?.[2] ?? null
-    stats.lastAt = last[2]
-    yield rows
-    if (rows.length < batchSize) return
-    afterSeq = BigInt(last[0])
+/** Seq ranges read at once: Postgres prepares the next ones while this process formats the current. */
+const READ_AHEAD = 2
+
+/**
+ * Batches in chain order, each a fixed range of seq numbers (so the next ranges can be asked for
+ * before this one is formatted: a keyset LIMIT would have to wait for each batch's last seq). At
+ * most READ_AHEAD + 1 batches are in memory, however long the export.
+ */
+async function* batches(reader: BulkReader, filter: AuditFilter, throughSeq: bigint, stats: ExportStats, size: number) {
+  const step = BigInt(size)
+  let next = 0n
+  const inFlight: Promise<ExportRow[]>[] = []
+  const request = () => {
+    if (next >= throughSeq) return
+    const upTo = next + step < throughSeq ? next + step : throughSeq
+    inFlight.push(exportBatch(reader, filter, next, upTo))
+    next = upTo
+  }
+  try {
+    for (let index = 0; index <= READ_AHEAD; index += 1) request()
+    for (let pending = inFlight.shift(); pending; pending = inFlight.shift()) {
+      const rows = await pending
+      request()
+      const last = rows.at(-1)
+      if (!last) continue
+      stats.rows += rows.length
+      stats.firstAt ??= rows[0]?.[2] ?? null
+      stats.lastAt = last[2]
+      yield rows
+    }
+  } finally {
+    // The consumer went away with queries in flight: their results (or errors) have no one to tell.
+    for (const pending of inFlight) pending.catch(() => undefined)
   }
 }
 
@@ -53,14 +74,14 @@ function ndjsonLine(row: ExportRow): string {
 }
 
 export function createAuditExport(
-  db: Db,
+  reader: BulkReader,
   filter: AuditFilter,
   format: AuditExportFormat,
   throughSeq: bigint,
   batchSize = EXPORT_BATCH_SIZE,
 ): AuditExport {
   const stats: ExportStats = { rows: 0, firstAt: null, lastAt: null }
-  const source = batches(db, filter, throughSeq, stats, batchSize)
+  const source = batches(reader, filter, throughSeq, stats, batchSize)
   if (format === 'ndjson') {
     const lines = async function* () {
       for await (const rows of source) yield rows.map(ndjsonLine).join('')
@@ -71,7 +92,7 @@ export function createAuditExport(
     yield [...EXPORT_COLUMNS]
     for await (const rows of source) yield* rows
   }
-  const csv = stringify({ eof: true, record_delimiter: 'unix' })
+  const csv = stringify({ record_delimiter: 'unix', eof: true })
   const out = new PassThrough()
   // pipeline tears every stage down on an error or an early close of `out` (a client that went away).
   pipeline(Readable.from(records()), csv, out).catch((error: unknown) => out.destroy(error as Error))

@@ -1,6 +1,6 @@
 // SQL for the audit trail: one filter shape for search, export and counts, keyset pages by seq.
 // Raw SQL because exports read text straight from Postgres (no Date or JSON round trip per row).
-import { type DbOrTx, Prisma } from '@cabinet/db'
+import { type BulkReader, type DbOrTx, Prisma } from '@cabinet/db'
 
 export interface AuditFilter {
   from?: string | undefined
@@ -104,55 +104,22 @@ export const EXPORT_COLUMNS = [
   'hash',
 ] as const
 
-interface ExportRecord {
-  seq: string
-  id: string
-  at: string
-  actor_id: string | null
-  actor_name: string
-  action: string
-  entity_type: string
-  entity_id: string
-  change_id: string | null
-  before: string | null
-  after: string | null
-  request_id: string | null
-  prev_hash: string
-  hash: string
-}
-
-/** One keyset batch in chain order, after `afterSeq` and up to `throughSeq`. */
+/** The matching rows with afterSeq < seq <= throughSeq, in chain order, every column as text. */
 export async function exportBatch(
-  db: DbOrTx,
+  reader: BulkReader,
   filter: AuditFilter,
   afterSeq: bigint,
   throughSeq: bigint,
-  limit: number,
 ): Promise<ExportRow[]> {
-  const rows = await db.$queryRaw<ExportRecord[]>`
-    SELECT seq::text AS seq, id::text AS id,
-           to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-           actor_id::text AS actor_id, actor_name, action, entity_type, entity_id, change_id::text AS change_id,
-           before::text AS before, after::text AS after, request_id, prev_hash, hash
+  const query = Prisma.sql`
+    SELECT seq::text, id::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           actor_id::text, actor_name, action, entity_type, entity_id, change_id::text,
+           before::text, after::text, request_id, prev_hash, hash
     FROM audit_events
     WHERE seq > ${afterSeq} AND seq <= ${throughSeq} AND ${whereOf(filter)}
-    ORDER BY seq LIMIT ${limit}`
-  return rows.map((row) => [
-    row.seq,
-    row.id,
-    row.at,
-    row.actor_id,
-    row.actor_name,
-    row.action,
-    row.entity_type,
-    row.entity_id,
-    row.change_id,
-    row.before,
-    row.after,
-    row.request_id,
-    row.prev_hash,
-    row.hash,
-  ])
+    -- The table's seq, not the text column of the same name the SELECT list makes (that sorts 10 before 9).
+    ORDER BY audit_events.seq`
+  return (await reader.rows({ text: query.text, values: query.values })) as ExportRow[]
 }
 
 export async function countAuditRows(db: DbOrTx, filter: AuditFilter, throughSeq: bigint): Promise<number> {

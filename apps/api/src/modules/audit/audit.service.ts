@@ -12,7 +12,7 @@ import type {
   AuditSigningKey,
   ChainVerification,
 } from '@cabinet/contracts'
-import { type Db, signingKeyId, signManifest, verifyAuditChain } from '@cabinet/db'
+import { type BulkReader, type Db, signingKeyId, signManifest, verifyAuditChain } from '@cabinet/db'
 import { AppError } from '../../http/errors'
 import { type AuditExport, createAuditExport, digestExport } from './audit-export'
 import {
@@ -83,7 +83,7 @@ function describeFilters(params: FilterParams): Record<string, string> {
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)))
 }
 
-export function createAuditService({ db, keys }: { db: Db; keys: SigningKeys }) {
+export function createAuditService({ db, reader, keys }: { db: Db; reader: BulkReader; keys: SigningKeys }) {
   /** A change filter that names no change matches nothing, rather than being ignored. */
   async function toFilter(params: FilterParams): Promise<AuditFilter> {
     const { change, ...rest } = params
@@ -122,7 +122,7 @@ export function createAuditService({ db, keys }: { db: Db; keys: SigningKeys }) 
     const throughSeq = await throughSeqOf(params)
     const rowCount = await countAuditRows(db, filter, throughSeq)
     return {
-      export: createAuditExport(db, filter, params.format, throughSeq),
+      export: createAuditExport(reader, filter, params.format, throughSeq),
       throughSeq,
       rowCount,
       format: params.format,
@@ -133,7 +133,7 @@ export function createAuditService({ db, keys }: { db: Db; keys: SigningKeys }) 
   async function manifest(params: AuditExportParams, now: Date): Promise<AuditExportManifest> {
     const filter = await toFilter(params)
     const throughSeq = await throughSeqOf(params)
-    const run = createAuditExport(db, filter, params.format, throughSeq)
+    const run = createAuditExport(reader, filter, params.format, throughSeq)
     const digest = await digestExport(run.stream)
     const { format: _format, throughSeq: _through, ...filters } = params
     return signManifest(
