@@ -7,6 +7,7 @@ import { buildApp, createRedis, readConfig, systemClock } from '@cabinet/api'
 import type { ChangeDetail, SessionView } from '@cabinet/contracts'
 import { appendAuditEvent, createDb } from '@cabinet/db'
 import { hashPassword } from '../apps/api/src/modules/auth/passwords'
+import { approveAllStages, DEMO_APPROVERS, seedApprovals } from './seed/approvals'
 import { DEMO_CHANGES, type DemoIds } from './seed/changes'
 import { DEMO_CLUSTERS, DEMO_GROUPS, DEMO_SERVICES, DEMO_USERS } from './seed/fleet'
 
@@ -70,6 +71,7 @@ async function seedCatalog() {
         },
       })
     }
+    await seedApprovals(tx, passwordHash)
     await appendAuditEvent(tx, {
       actor: { id: null, name: 'seed' },
       action: 'demo.seeded',
@@ -93,7 +95,7 @@ async function seedChanges() {
   const app = await buildApp({ config, db, redis, clock: systemClock, logger: pino({ level: 'warn' }), jobs })
   try {
     const sessions = new Map<string, { cookie: string; 'x-csrf-token': string }>()
-    for (const user of DEMO_USERS) {
+    for (const user of [...DEMO_USERS, ...DEMO_APPROVERS]) {
       const response = await app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -135,7 +137,15 @@ async function seedChanges() {
       const created = await app.inject({ method: 'POST', url: '/api/v1/changes', headers, payload: demo.body(ids, at) })
       if (created.statusCode !== 201) throw new Error(`seeding a change failed: ${created.body}`)
       let change = created.json() as ChangeDetail
-      for (const { as, ...step } of demo.steps) {
+      for (const next of demo.steps) {
+        if ('approveAllStages' in next) {
+          const reader = sessions.get('manager@example.com')
+          if (!reader) throw new Error('seed has no change manager session')
+          const sessionOf = (userId: string) => sessions.get(users.find((u) => u.id === userId)?.email ?? '')
+          change = await approveAllStages(app, change.id, reader, sessionOf)
+          continue
+        }
+        const { as, ...step } = next
         const moved = await app.inject({
           method: 'POST',
           url: `/api/v1/changes/${change.id}/transitions`,

@@ -3,9 +3,18 @@
 import type { CreateChangeBody, TransitionBody } from '@cabinet/contracts'
 
 /** A transition as the seed sends it: which demo user, and the body without the version. */
-type Step = (TransitionBody extends infer Body ? (Body extends unknown ? Omit<Body, 'version'> : never) : never) & {
+type TransitionStep = (TransitionBody extends infer Body
+  ? Body extends unknown
+    ? Omit<Body, 'version'>
+    : never
+  : never) & {
   as: string
 }
+/** The CAB approves every stage of the change's approval round, which authorizes it (prisma/seed/approvals.ts). */
+export interface ApproveStep {
+  approveAllStages: true
+}
+type Step = TransitionStep | ApproveStep
 
 export interface DemoChange {
   as: string
@@ -37,13 +46,12 @@ const base = {
 }
 
 const MANAGER = 'manager@example.com'
-const CAB = 'cab@example.com'
 const ONCALL = 'oncall@example.com'
 const REQUESTER = 'requester@example.com'
 
 const submit: Step = { as: REQUESTER, event: 'submit' }
 const assess: Step = { as: MANAGER, event: 'request_authorization' }
-const authorize: Step = { as: CAB, event: 'authorize' }
+const authorize: Step = { approveAllStages: true }
 const start: Step = { as: ONCALL, event: 'start_implementation' }
 const complete: Step = { as: ONCALL, event: 'complete_implementation' }
 
