@@ -9,7 +9,7 @@ import { appendAuditEvent, createDb } from '@cabinet/db'
 import { hashPassword } from '../apps/api/src/modules/auth/passwords'
 import { approveAllStages, DEMO_APPROVERS, seedApprovals } from './seed/approvals'
 import { DEMO_CHANGES, type DemoIds } from './seed/changes'
-import { DEMO_CLUSTERS, DEMO_GROUPS, DEMO_SERVICES, DEMO_USERS } from './seed/fleet'
+import { DEMO_CLUSTERS, DEMO_GROUPS, DEMO_SERVICES, DEMO_USERS, seedFleetProbes } from './seed/fleet'
 
 const progress = (step: number, total: number, what: string) => console.log(`[seed ${step}/${total}] ${what}`)
 
@@ -172,6 +172,8 @@ try {
     await seedCatalog()
     progress(2, 3, 'example changes in every state')
     await seedChanges()
+    // Every node a simulated GPU host, probed once so the fleet page shows real results at once.
+    await seedFleetProbes(db, (line) => console.log(`[seed] ${line}`))
     console.log('[seed] done')
   }
 } finally {

@@ -261,4 +261,25 @@ export const DEMO_CHANGES: DemoChange[] = [
     }),
     steps: [{ as: ONCALL, event: 'submit' }],
   },
+  {
+    // Completed: the training H200s now run 570.172.08, which is what the fleet's drift check expects of
+    // them (h200-e-04 was later given 575.51.02 by hand: see DEMO_SIM_NODES in ./fleet.ts).
+    as: REQUESTER,
+    body: (ids, at) => ({
+      ...base,
+      type: 'normal',
+      category: 'infrastructure',
+      subcategory: 'gpu-driver',
+      title: 'Driver 570.172.08 on the training H200s',
+      description: 'Move the four H200 training nodes to the 570.172.08 security release.',
+      justification: 'Security fixes in the 570 branch; CUDA 12.8 stays supported.',
+      plannedStart: at(-6, 9),
+      plannedEnd: at(-6, 12),
+      implementerId: ids.user(ONCALL),
+      affectedItems: ids.nodes('h200-e', 4),
+      riskQuestionnaire: careful,
+      targetDriverVersion: '570.172.08',
+    }),
+    steps: [submit, assess, authorize, start, complete, { as: MANAGER, event: 'close', closeCode: 'successful' }],
+  },
 ]

@@ -1,5 +1,14 @@
-// The demo organisation's catalogue: people, CAB groups, services, three clusters and 48 simulated GPU nodes.
-import type { GpuModel, GroupKind, Role } from '@cabinet/db'
+// The demo organisation's catalogue: people, CAB groups, services, three clusters and 48 simulated GPU nodes,
+// each node a gpu-sim state folder (a few with faults or a hand-installed driver) probed once at seed time.
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import pino from 'pino'
+import type { Db, GpuModel, GroupKind, Role } from '@cabinet/db'
+import { readFleetConfig } from '../../apps/worker/src/fleet/config'
+import { probeNode } from '../../apps/worker/src/fleet/probe-node'
+import { type SimNodeFault, writeSimNode } from '../../apps/worker/src/fleet/sim-node'
+import { inProcessSimulator } from '../../apps/worker/src/fleet/sim-transport'
+import { probeJobId } from '../../apps/worker/src/fleet/sweeps'
 
 export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
   { email: 'requester@example.com', name: 'Riley Requester', roles: ['requester'] },
@@ -175,3 +184,70 @@ export const DEMO_SERVICES: {
     clusters: [],
   },
 ]
+
+/**
+ * What differs on a simulated node from its pool: a fault, or the driver it really runs. The training
+ * H200s were upgraded to 570.172.08 by a completed change (see ./changes.ts); h200-e-04 then got 575.51.02
+ * installed by hand, which the probe reports as drift.
+ */
+export const DEMO_SIM_NODES: Record<string, { driver?: string; faults?: SimNodeFault[] }> = {
+  'h100-e-07': { faults: [{ kind: 'xid79-after-upgrade', gpu: 5, from: '550.54.15' }] },
+  'a100-r-04': { faults: [{ kind: 'ecc-errors', gpu: 2, count: 3 }] },
+  'h200-w-09': { faults: [{ kind: 'gpu-missing', gpu: 7 }] },
+  'h200-e-01': { driver: '570.172.08' },
+  'h200-e-02': { driver: '570.172.08' },
+  'h200-e-03': { driver: '570.172.08' },
+  'h200-e-04': { driver: '575.51.02' },
+}
+
+/** How many demo nodes the seed probes at once in this process. */
+const SEED_PROBE_CONCURRENCY = 8
+
+/**
+ * Makes every demo node a simulated node under `$CABINET_DATA_DIR/gpu-sim/<hostname>` and probes each once
+ * through the worker's own probe function (the simulator run in-process, so 48 nodes take seconds).
+ */
+export async function seedFleetProbes(db: Db, log: (line: string) => void) {
+  const dataDir = resolve(process.env.CABINET_DATA_DIR || '.data/demo')
+  const nodes = await db.node.findMany({ where: { transport: 'simulated' }, orderBy: { hostname: 'asc' } })
+  for (const node of nodes) {
+    const simStateDir = resolve(dataDir, 'gpu-sim', node.hostname)
+    const special = DEMO_SIM_NODES[node.hostname] ?? {}
+    writeSimNode(simStateDir, {
+      hostname: node.hostname,
+      gpuModel: node.gpuModel,
+      gpuCount: node.gpuCount,
+      driver: special.driver ?? node.driverVersion ?? '550.54.15',
+      faults: special.faults ?? [],
+    })
+    await db.node.update({ where: { id: node.id }, data: { simStateDir } })
+  }
+  log(`fleet: ${nodes.length} simulated nodes under ${resolve(dataDir, 'gpu-sim')}`)
+
+  const deps = {
+    db,
+    now: () => new Date(),
+    logger: pino({ level: 'warn' }),
+    config: readFleetConfig(),
+    openTransport: inProcessSimulator,
+  }
+  const requestId = `seed-${randomUUID()}`
+  const verdicts = { pass: 0, fail: 0, inconclusive: 0 }
+  let next = 0
+  let done = 0
+  const worker = async () => {
+    for (let index = next++; index < nodes.length; index = next++) {
+      const node = nodes[index]
+      if (!node) continue
+      const outcome = await probeNode(deps, { nodeId: node.id, requestId, jobId: probeJobId(node.id, requestId) })
+      if (outcome.outcome === 'probed') verdicts[outcome.verdict] += 1
+      done += 1
+      if (done % 12 === 0 || done === nodes.length) log(`fleet: probed ${done}/${nodes.length}`)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(SEED_PROBE_CONCURRENCY, nodes.length) }, worker))
+  const drift = await db.fleetDrift.count({ where: { status: 'open' } })
+  log(
+    `fleet: ${verdicts.pass} healthy, ${verdicts.fail} failing, ${verdicts.inconclusive} inconclusive; ${drift} drift`,
+  )
+}
