@@ -10,6 +10,7 @@ import { hashPassword } from '../apps/api/src/modules/auth/passwords'
 import { approveAllStages, DEMO_APPROVERS, seedApprovals } from './seed/approvals'
 import { DEMO_CHANGES, type DemoIds } from './seed/changes'
 import { DEMO_CLUSTERS, DEMO_GROUPS, DEMO_SERVICES, DEMO_USERS, seedFleetProbes } from './seed/fleet'
+import { reviewBeforeClose, seedHistory } from './seed/history'
 
 const progress = (step: number, total: number, what: string) => console.log(`[seed ${step}/${total}] ${what}`)
 
@@ -146,6 +147,9 @@ async function seedChanges() {
           continue
         }
         const { as, ...step } = next
+        if (step.event === 'close' && step.closeCode) {
+          change = await reviewBeforeClose(app, sessions.get('manager@example.com'), change, step.closeCode)
+        }
         const moved = await app.inject({
           method: 'POST',
           url: `/api/v1/changes/${change.id}/transitions`,
@@ -174,6 +178,7 @@ try {
     await seedChanges()
     // Every node a simulated GPU host, probed once so the fleet page shows real results at once.
     await seedFleetProbes(db, (line) => console.log(`[seed] ${line}`))
+    console.log(`[seed] ${await seedHistory(db)} changes of synthetic history over 26 weeks, for the KPI dashboard`)
     console.log('[seed] done')
   }
 } finally {
