@@ -4,6 +4,7 @@ import { Notifications } from '@mantine/notifications'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { useState } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
+import { AuditPage } from '../features/audit/AuditPage'
 import { ChangeDetailPage } from '../features/changes/ChangeDetailPage'
 import { ChangesListPage } from '../features/changes/ChangesListPage'
 import { EditChangePage } from '../features/changes/EditChangePage'
@@ -36,6 +37,7 @@ export function App() {
                 <Route path="fleet" element={<FleetPage />} />
                 <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />
                 <Route path="fleet/drift" element={<DriftListPage />} />
+                <Route path="audit" element={<AuditPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

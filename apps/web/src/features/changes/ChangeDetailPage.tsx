@@ -10,6 +10,7 @@ import { useChangeDetail } from './api'
 import { ChangeActions } from './ChangeActions'
 import { ChangeFieldsPanel } from './ChangeFieldsPanel'
 import { ChangeTimeline } from './ChangeTimeline'
+import { ChangeHistoryButton } from '../audit/ChangeHistoryButton'
 import { RiskPanel } from './RiskPanel'
 
 export function ChangeDetailPage() {
@@ -55,6 +56,7 @@ export function ChangeDetailPage() {
         </Text>
       </Stack>
       <ChangeActions change={change} />
+      <ChangeHistoryButton changeRef={change.number} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <ChangeFieldsPanel change={change} />

@@ -1,0 +1,18 @@
+// On a change's page: its audit history as a Markdown file, for attaching to an audit.
+import { Button } from '@mantine/core'
+import { IconFileText } from '@tabler/icons-react'
+
+export function ChangeHistoryButton({ changeRef }: { changeRef: string }) {
+  return (
+    <Button
+      component="a"
+      href={`/api/v1/changes/${encodeURIComponent(changeRef)}/history.md`}
+      download
+      variant="default"
+      size="xs"
+      leftSection={<IconFileText size={16} />}
+    >
+      Download history (Markdown)
+    </Button>
+  )
+}
