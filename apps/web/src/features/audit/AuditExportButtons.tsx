@@ -59,8 +59,8 @@ export function AuditExportButtons({ filters }: { filters: AuditFilters }) {
       )}
       {state.status === 'done' && (
         <Text size="xs" c="dimmed" data-testid="export-done">
-          Exported {state.rows.toLocaleString()} {state.rows === 1 ? 'event' : 'events'} as {state.format.toUpperCase()} with a signed manifest (SHA-256{' '}
-          {state.sha256.slice(0, 16)}…).
+          Exported {state.rows.toLocaleString()} {state.rows === 1 ? 'event' : 'events'} as {state.format.toUpperCase()}{' '}
+          with a signed manifest (SHA-256 {state.sha256.slice(0, 16)}…).
         </Text>
       )}
       {state.status === 'failed' && (
