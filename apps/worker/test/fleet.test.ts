@@ -15,7 +15,7 @@ import { createFleetFixture, type FleetFixture } from '../../api/test/fleet/flee
 import { readFleetConfig } from '../src/fleet/config'
 import { probeNode } from '../src/fleet/probe-node'
 import { inProcessSimulator } from '../src/fleet/sim-transport'
-import { probeJobId } from '../src/fleet/sweeps'
+import { enqueueStaleProbes, probeJobId, pruneRawOutput } from '../src/fleet/sweeps'
 import { jobHandlers } from '../src/handlers'
 import { startWorker } from '../src/worker'
 
@@ -243,5 +243,53 @@ describe('fleet probes', () => {
     } finally {
       await worker.stop(5_000)
     }
+  })
+})
+
+describe('fleet sweeps', () => {
+  it('enqueues a probe for every node not probed within the window, once per window', async () => {
+    const sweepFleet = await createFleetFixture(database.db)
+    try {
+      const stale = await sweepFleet.addNode({})
+      const fresh = await sweepFleet.addNode({})
+      const now = new Date()
+      await database.db.node.updateMany({ where: {}, data: { lastProbeAt: now } })
+      await database.db.node.update({
+        where: { id: stale.id },
+        data: { lastProbeAt: new Date(now.getTime() - 60 * 60_000) },
+      })
+      const sweepConfig = { ...config, FLEET_STALE_MINUTES: 15 }
+      const before = (await producer.counts('fleet')).waiting ?? 0
+      const first = await enqueueStaleProbes({ db: database.db, now: () => now, jobs: producer }, sweepConfig)
+      expect(first.enqueued).toBe(1)
+      expect(await Job.fromId(queue, probeJobId(stale.id, first.requestId))).toBeDefined()
+      expect(await Job.fromId(queue, probeJobId(fresh.id, first.requestId))).toBeUndefined()
+      // The same window again: the same job ids, so nothing new waits.
+      await enqueueStaleProbes({ db: database.db, now: () => now, jobs: producer }, sweepConfig)
+      expect((await producer.counts('fleet')).waiting).toBe(before + 1)
+    } finally {
+      sweepFleet.cleanup()
+    }
+  })
+
+  it("keeps raw output for each node's newest probes only; the summaries stay", async () => {
+    const node = await fleet.addNode({})
+    const deps = { db: database.db, now: () => new Date(), logger, config, openTransport: inProcessSimulator }
+    for (const run of ['p1', 'p2', 'p3']) {
+      await probeNode(deps, { nodeId: node.id, requestId: run, jobId: probeJobId(node.id, run) })
+    }
+    await pruneRawOutput(database.db, { ...config, FLEET_RAW_KEEP: 2 })
+    const probes = await database.db.fleetProbe.findMany({
+      where: { nodeId: node.id },
+      orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+      select: { requestId: true, rawGzip: true, reasons: true },
+    })
+    expect(probes.map((probe) => [probe.requestId, probe.rawGzip !== null])).toEqual([
+      ['p1', false],
+      ['p2', true],
+      ['p3', true],
+    ])
+    // Pruning again finds nothing more to drop.
+    expect(await pruneRawOutput(database.db, { ...config, FLEET_RAW_KEEP: 2 })).toEqual({ pruned: 0 })
   })
 })
