@@ -1,5 +1,6 @@
 // Policy matching, quorum and segregation of duties as tables.
 import { describe, expect, it } from 'vitest'
+import { availableEvents, type ChangeSnapshot, transition } from '../change/state-machine'
 import { DEFAULT_APPROVAL_POLICIES } from './defaults'
 import { decisionRefusal, eligibleApprovers } from './decisions'
 import { type ApprovalPolicyDefinition, type ChangeFacts, policyMatches, quorumProblem, selectPolicy } from './policy'
@@ -201,5 +202,32 @@ describe('segregation of duties', () => {
   it('leaves the parties and those already counted out of a stage that opens', () => {
     expect(eligibleApprovers(['x', 'req', 'impl', 'c', 'x', 'a'], change, ['c'])).toEqual(['a', 'x'])
     expect(eligibleApprovers(['x'], { requesterId: 'req', implementerId: null }, [])).toEqual(['x'])
+  })
+})
+
+describe('authorize once approval stages decide', () => {
+  const cab = { id: 'u-cab', roles: ['cab_member'] as const }
+  const change = (overrides: Partial<ChangeSnapshot>): ChangeSnapshot => ({
+    type: 'normal',
+    state: 'authorize',
+    requesterId: 'u-req',
+    implementerId: null,
+    riskLevel: 'moderate',
+    ...overrides,
+  })
+  const cases: [string, Partial<ChangeSnapshot>, boolean][] = [
+    ['no stages were ever requested (older changes)', {}, true],
+    ['stages still open', { approvalsByStages: true, approvalsComplete: false }, false],
+    ['every stage approved', { approvalsByStages: true, approvalsComplete: true }, true],
+  ]
+  it.each(cases)('%s: authorize allowed %s', (_name, overrides, allowed) => {
+    const result = transition(
+      change(overrides),
+      { type: 'authorize' },
+      { actor: { ...cab, roles: [...cab.roles] }, now: new Date() },
+    )
+    expect(result.ok).toBe(allowed)
+    if (!result.ok) expect(result.reason).toBe('APPROVALS_PENDING')
+    expect(availableEvents(change(overrides), { ...cab, roles: [...cab.roles] }).includes('authorize')).toBe(allowed)
   })
 })

@@ -26,8 +26,10 @@ export interface ChangeSnapshot {
   /** A post-implementation review is required before closing (set after a require_review effect). */
   reviewRequired?: boolean
   reviewCompleted?: boolean
-  /** Every approval stage is satisfied. Only `schedule` reads it; absent counts as not complete. */
+  /** Every approval stage is satisfied. `schedule` reads it; absent counts as not complete. */
   approvalsComplete?: boolean
+  /** Approval stages were requested for this change: then only their completion authorizes it, never a manual `authorize`. */
+  approvalsByStages?: boolean
 }
 
 export type ChangeEvent =
@@ -225,6 +227,8 @@ function payloadRefusal(event: ChangeEvent): TransitionRefusal | null {
 function guardRefusal(change: ChangeSnapshot, event: ChangeEvent): TransitionRefusal | null {
   if (event.type === 'close' && change.reviewRequired === true && change.reviewCompleted !== true) return 'REVIEW_OPEN'
   if (event.type === 'schedule' && change.approvalsComplete !== true) return 'APPROVALS_PENDING'
+  if (event.type === 'authorize' && change.approvalsByStages === true && change.approvalsComplete !== true)
+    return 'APPROVALS_PENDING'
   return null
 }
 

@@ -60,8 +60,8 @@ export async function openStage(
 }
 
 /**
- * Starts a new round for a change whose authorization was just requested. No matching policy means
- * no stages: the change then waits for a CAB member's manual `authorize`, as before policies existed.
+ * Starts a new round for a change whose authorization was just requested, from the first matching
+ * policy: its stages copied, the first one open.
  */
 export async function startRound(
   tx: Tx,
@@ -76,17 +76,15 @@ export async function startRound(
     facts,
   )
   const round = change.approvalRound + 1
-  await tx.changeRequest.update({ where: { id: change.id }, data: { approvalRound: round, approvalsComplete: false } })
-  if (!chosen || chosen.stages.length === 0) {
-    await recordAudit(tx, ctx, {
-      action: 'approval.round_started',
-      entityType: 'change',
-      entityId: change.id,
-      changeId: change.id,
-      after: { round, policy: null, stages: [] },
-    })
-    return null
-  }
+  // No matching policy means nothing to approve: the round is complete at once, and a CAB member's
+  // authorize (or the change manager's schedule) moves the change on, as before policies existed.
+  const nothingToApprove = !chosen || chosen.stages.length === 0
+  await tx.changeRequest.update({
+    where: { id: change.id },
+    data: { approvalRound: round, approvalsComplete: nothingToApprove },
+  })
+  // The transition's own audit event is the whole record of an empty round.
+  if (nothingToApprove) return null
   await tx.approvalStage.createMany({
     data: chosen.row.stages.map((stage) => ({
       changeId: change.id,

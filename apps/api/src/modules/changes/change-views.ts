@@ -24,6 +24,8 @@ export function snapshotOf(change: ChangeRow | (ChangeSummaryRow & Pick<ChangeRo
     reviewCompleted: change.reviewCompleted,
     // Set by the approvals module when the last stage of the current round is approved.
     approvalsComplete: change.approvalsComplete,
+    // From the first request for authorization on, approval rounds decide (an empty round completes at once).
+    approvalsByStages: change.approvalRound > 0,
   }
 }
 
