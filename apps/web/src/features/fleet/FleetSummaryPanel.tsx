@@ -1,16 +1,18 @@
 // The fleet at a glance: counts by health (each a shortcut to that filter), open drift, and small
 // charts of health, driver, CUDA and GPU model distributions.
 import type { FleetHealth, FleetSummary } from '@cabinet/contracts'
-import { Anchor, Paper, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core'
+import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core'
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import { Bar, BarChart, Cell, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { fleetHealthChartColors, fleetHealthColors, fleetHealthLabels } from './fleet-labels'
+import { HealthBadge } from './HealthBadge'
 
 const HEALTH_ORDER: readonly FleetHealth[] = ['pass', 'fail', 'inconclusive', 'never_probed']
 const CHART_HEIGHT = 170
 /** Bars beyond these are summed into "other", so a chart stays readable on a mixed fleet. */
 const MAX_BARS = 6
+const ATTENTION_ROWS = 5
 
 export interface FleetSummaryPanelProps {
   summary: FleetSummary
@@ -65,7 +67,43 @@ export function FleetSummaryPanel({ summary, activeHealth, onHealth }: FleetSumm
           <DistributionBars distribution={summary.gpuModels} emptyLabel="unknown" />
         </ChartCard>
       </SimpleGrid>
+      {summary.unhealthy.length > 0 && <NeedsAttention nodes={summary.unhealthy} onHealth={onHealth} />}
     </Stack>
+  )
+}
+
+/** The first few of the summary's unhealthy nodes (failing first), each a link to its detail. */
+function NeedsAttention({
+  nodes,
+  onHealth,
+}: {
+  nodes: FleetSummary['unhealthy']
+  onHealth: (health: FleetHealth | null) => void
+}) {
+  const shown = nodes.slice(0, ATTENTION_ROWS)
+  return (
+    <Paper withBorder radius="md" p="sm" component="section" aria-label="Needs attention">
+      <Group justify="space-between" mb={4}>
+        <Title order={6}>Needs attention</Title>
+        <Button variant="subtle" size="compact-xs" onClick={() => onHealth('fail')}>
+          Show every failing node
+        </Button>
+      </Group>
+      <Stack gap={4}>
+        {shown.map((node) => (
+          <Group key={node.id} gap="xs" wrap="nowrap">
+            <HealthBadge health={node.health} size="xs" />
+            <Anchor component={Link} to={`/fleet/nodes/${node.id}`} ff="monospace" size="sm">
+              {node.hostname}
+            </Anchor>
+            <Text size="xs" c="dimmed" truncate title={node.healthReasons.join('\n')}>
+              {node.clusterName}
+              {node.healthReasons[0] ? ` · ${node.healthReasons[0]}` : ''}
+            </Text>
+          </Group>
+        ))}
+      </Stack>
+    </Paper>
   )
 }
 
