@@ -53,19 +53,21 @@ interface GroupRow {
  * what depends on it).
  */
 export function relatedItemsSql(kinds: ConfigItemKind[], ids: string[]) {
+  // MATERIALIZED: every later CTE reads these once-computed rows instead of re-deriving them.
   return Prisma.sql`
-    items AS (
+    items AS MATERIALIZED (
       SELECT DISTINCT kind, item_id FROM unnest(${kinds}::"ConfigItemKind"[], ${ids}::uuid[]) AS i(kind, item_id)
     ),
-    rel AS (
+    node_cluster AS MATERIALIZED (
+      SELECT i.item_id AS src_id, n.cluster_id FROM items i JOIN nodes n ON i.kind = 'node' AND n.id = i.item_id
+    ),
+    rel AS MATERIALIZED (
       SELECT kind AS src_kind, item_id AS src_id, kind, item_id, 'self' AS dir FROM items
       UNION ALL
-      SELECT i.kind, i.item_id, 'cluster'::"ConfigItemKind", n.cluster_id, 'up'
-        FROM items i JOIN nodes n ON i.kind = 'node' AND n.id = i.item_id
+      SELECT 'node'::"ConfigItemKind", src_id, 'cluster'::"ConfigItemKind", cluster_id, 'up' FROM node_cluster
       UNION ALL
-      SELECT i.kind, i.item_id, 'service'::"ConfigItemKind", sc.service_id, 'up'
-        FROM items i JOIN nodes n ON i.kind = 'node' AND n.id = i.item_id
-        JOIN service_clusters sc ON sc.cluster_id = n.cluster_id
+      SELECT 'node'::"ConfigItemKind", nc.src_id, 'service'::"ConfigItemKind", sc.service_id, 'up'
+        FROM node_cluster nc JOIN service_clusters sc ON sc.cluster_id = nc.cluster_id
       UNION ALL
       SELECT i.kind, i.item_id, 'service'::"ConfigItemKind", sc.service_id, 'up'
         FROM items i JOIN service_clusters sc ON i.kind = 'cluster' AND sc.cluster_id = i.item_id
@@ -98,25 +100,16 @@ export async function findConflicts(db: DbOrTx, subject: ConflictSubject): Promi
   const self = subject.changeId ?? null
   const related = relatedItemsSql(kinds, ids)
 
-  // Sequential, not Promise.all: inside a transaction every query shares one connection anyway.
-  const changes = await db.$queryRaw<GroupRow[]>`
+  // One statement: the related items are derived once and every check reads them; one round trip.
+  const rows = await db.$queryRaw<(GroupRow & { source: string })[]>`
     WITH ${related},
-    hits AS (
+    change_hits AS (
       SELECT DISTINCT b.change_id, CASE WHEN rel.dir = 'self' THEN 'same' ELSE 'related' END AS relation,
              rel.src_kind, rel.src_id
         FROM rel JOIN schedule_bookings b
           ON b.item_id = rel.item_id AND b.kind = rel.kind AND b.active AND b.period && ${range}
        WHERE b.change_id IS DISTINCT FROM ${self}::uuid
-    )
-    SELECT h.change_id::text AS key, h.relation, ${itemsJson} AS items,
-           lower(cs.period * ${range}) AS overlap_start, upper(cs.period * ${range}) AS overlap_end,
-           cs.compatible, c.state IN ('scheduled', 'implement') AS committed
-      FROM hits h JOIN change_schedules cs ON cs.change_id = h.change_id
-      JOIN change_requests c ON c.id = h.change_id
-     GROUP BY h.change_id, h.relation, cs.period, cs.compatible, c.state`
-
-  const freezes = await db.$queryRaw<GroupRow[]>`
-    WITH ${related},
+    ),
     frozen AS (
       SELECT r.id, r.scope, r.categories,
              min(lower(o.period * ${range})) AS overlap_start, max(upper(o.period * ${range})) AS overlap_end
@@ -124,23 +117,16 @@ export async function findConflicts(db: DbOrTx, subject: ConflictSubject): Promi
        WHERE r.kind = 'freeze' AND r.active AND o.period && ${range}
        GROUP BY r.id
     ),
-    hits AS (
+    freeze_hits AS (
       SELECT f.id, i.kind AS src_kind, i.item_id AS src_id FROM frozen f CROSS JOIN items i
        WHERE f.scope = 'global' OR (f.scope = 'categories' AND ${subject.category}::"ChangeCategory" = ANY (f.categories))
       UNION
       SELECT f.id, rel.src_kind, rel.src_id FROM frozen f
         JOIN schedule_rule_items ri ON ri.rule_id = f.id
         JOIN rel ON rel.kind = ri.kind AND rel.item_id = ri.item_id
-    )
-    SELECT h.id::text AS key, 'freeze' AS relation, ${itemsJson} AS items,
-           f.overlap_start, f.overlap_end, NULL::boolean AS compatible
-      FROM hits h JOIN frozen f ON f.id = h.id
-     GROUP BY h.id, f.overlap_start, f.overlap_end`
-
-  // An item with windows (its own, its container's, global or its category's) must lie wholly in
-  // an occurrence of one of them; each window of an item that fits none lists that item.
-  const windows = await db.$queryRaw<GroupRow[]>`
-    WITH ${related},
+    ),
+    -- An item with windows (its own, its container's, global or its category's) must lie wholly in an
+    -- occurrence of one of them; each window of an item that fits none lists that item.
     applies AS (
       SELECT r.id AS rule_id, i.kind AS src_kind, i.item_id AS src_id
         FROM schedule_rules r CROSS JOIN items i
@@ -159,22 +145,34 @@ export async function findConflicts(db: DbOrTx, subject: ConflictSubject): Promi
     covered AS (
       SELECT DISTINCT src_kind, src_id FROM applies WHERE rule_id IN (SELECT rule_id FROM fitting)
     )
-    SELECT a.rule_id::text AS key, 'window' AS relation, ${itemsJson} AS items,
-           ${subject.start}::timestamptz AS overlap_start, ${subject.end}::timestamptz AS overlap_end,
-           NULL::boolean AS compatible
+    SELECT 'change' AS source, h.change_id::text AS key, h.relation, ${itemsJson} AS items,
+           lower(cs.period * ${range}) AS overlap_start, upper(cs.period * ${range}) AS overlap_end,
+           cs.compatible, c.state IN ('scheduled', 'implement') AS committed
+      FROM change_hits h JOIN change_schedules cs ON cs.change_id = h.change_id
+      JOIN change_requests c ON c.id = h.change_id
+     GROUP BY h.change_id, h.relation, cs.period, cs.compatible, c.state
+    UNION ALL
+    SELECT 'freeze', h.id::text, 'freeze', ${itemsJson}, f.overlap_start, f.overlap_end, NULL, NULL
+      FROM freeze_hits h JOIN frozen f ON f.id = h.id
+     GROUP BY h.id, f.overlap_start, f.overlap_end
+    UNION ALL
+    SELECT 'window', a.rule_id::text, 'window', ${itemsJson},
+           ${subject.start}::timestamptz, ${subject.end}::timestamptz, NULL, NULL
       FROM applies a
      WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.src_kind = a.src_kind AND c.src_id = a.src_id)
-     GROUP BY a.rule_id`
-
-  const busy = subject.implementerId
-    ? await db.$queryRaw<GroupRow[]>`
-        SELECT cs.change_id::text AS key, 'implementer' AS relation, '[]'::jsonb AS items,
-               lower(cs.period * ${range}) AS overlap_start, upper(cs.period * ${range}) AS overlap_end,
-               cs.compatible
-          FROM change_schedules cs
-         WHERE cs.active AND cs.implementer_id = ${subject.implementerId}::uuid AND cs.period && ${range}
-           AND cs.change_id IS DISTINCT FROM ${self}::uuid`
-    : []
+     GROUP BY a.rule_id
+    UNION ALL
+    SELECT 'implementer', cs.change_id::text, 'implementer', '[]'::jsonb,
+           lower(cs.period * ${range}), upper(cs.period * ${range}), cs.compatible, NULL
+      FROM change_schedules cs
+     WHERE ${subject.implementerId}::uuid IS NOT NULL AND cs.active
+       AND cs.implementer_id = ${subject.implementerId}::uuid AND cs.period && ${range}
+       AND cs.change_id IS DISTINCT FROM ${self}::uuid`
+  const of = (source: string) => rows.filter((row) => row.source === source)
+  const changes = of('change')
+  const freezes = of('freeze')
+  const windows = of('window')
+  const busy = of('implementer')
 
   return [
     ...groupChangeOverlaps(changes, subject.compatible),
