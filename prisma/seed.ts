@@ -11,6 +11,7 @@ import { approveAllStages, DEMO_APPROVERS, seedApprovals } from './seed/approval
 import { DEMO_CHANGES, type DemoIds } from './seed/changes'
 import { DEMO_CLUSTERS, DEMO_GROUPS, DEMO_SERVICES, DEMO_USERS, seedFleetProbes } from './seed/fleet'
 import { reviewBeforeClose, seedHistory } from './seed/history'
+import { seedSchedule } from './seed/schedule'
 
 const progress = (step: number, total: number, what: string) => console.log(`[seed ${step}/${total}] ${what}`)
 
@@ -176,6 +177,8 @@ try {
     await seedCatalog()
     progress(2, 3, 'example changes in every state')
     await seedChanges()
+    const schedule = await seedSchedule(db)
+    console.log(`[seed] ${schedule.rules} freezes and windows; conflicts of ${schedule.evaluated} open changes evaluated`)
     // Every node a simulated GPU host, probed once so the fleet page shows real results at once.
     await seedFleetProbes(db, (line) => console.log(`[seed] ${line}`))
     console.log(`[seed] ${await seedHistory(db)} changes of synthetic history over 26 weeks, for the KPI dashboard`)
