@@ -197,6 +197,10 @@ export const CabQueueQuery = z.object({
 
 export const CabQueueItem = z.object({
   change: ChangeSummary,
+  /** The change's version, which a decision names. */
+  version: z.number().int(),
+  /** The cell of the change's current risk assessment, for the risk matrix. */
+  risk: z.object({ probability: z.number().int(), impact: z.number().int() }),
   stage: z.object({
     id: Id,
     name: z.string(),

@@ -5,6 +5,8 @@ import { QueryClientProvider } from '@tanstack/react-query'
 import { useState } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { AuditPage } from '../features/audit/AuditPage'
+import { CabQueuePage } from '../features/approvals/CabQueuePage'
+import { PoliciesPage } from '../features/approvals/PoliciesPage'
 import { ChangeDetailPage } from '../features/changes/ChangeDetailPage'
 import { ChangesListPage } from '../features/changes/ChangesListPage'
 import { EditChangePage } from '../features/changes/EditChangePage'
@@ -35,6 +37,8 @@ export function App() {
                 <Route path="changes/:ref" element={<ChangeDetailPage />} />
                 <Route path="changes/:ref/edit" element={<EditChangePage />} />
                 <Route path="fleet" element={<FleetPage />} />
+                <Route path="cab" element={<CabQueuePage />} />
+                <Route path="cab/policies" element={<PoliciesPage />} />
                 <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />
                 <Route path="fleet/drift" element={<DriftListPage />} />
                 <Route path="audit" element={<AuditPage />} />

@@ -1,9 +1,10 @@
 // The console's frame: header with the signed-in person and sign-out, navigation on the left.
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { IconCpu, IconList, IconLogout, IconPlus, IconServer2, IconShieldCheck } from '@tabler/icons-react'
+import { IconCpu, IconGavel, IconList, IconLogout, IconPlus, IconServer2, IconShieldCheck } from '@tabler/icons-react'
 import { Link, Outlet, useLocation } from 'react-router'
 import { useSession, useSignOut } from '../features/auth/api'
+import { canUseCab } from '../features/approvals/permissions'
 import { canReadAudit } from '../features/audit/permissions'
 import { canCreateChange } from '../features/auth/permissions'
 
@@ -11,6 +12,7 @@ const NAVIGATION = [
   { to: '/changes', label: 'Changes', icon: IconList, createsChange: false },
   { to: '/changes/new', label: 'New change', icon: IconPlus, createsChange: true },
   { to: '/fleet', label: 'Fleet', icon: IconCpu, createsChange: false },
+  { to: '/cab', label: 'CAB', icon: IconGavel, createsChange: false, cab: true },
   { to: '/audit', label: 'Audit', icon: IconShieldCheck, createsChange: false, audit: true },
 ] as const
 
@@ -22,7 +24,10 @@ export function AppLayout() {
   const user = session.data?.user
   // An auditor is read-only: the console does not offer what the API would refuse.
   const navigation = NAVIGATION.filter(
-    (item) => (!item.createsChange || canCreateChange(user)) && (!('audit' in item) || canReadAudit(user)),
+    (item) =>
+      (!item.createsChange || canCreateChange(user)) &&
+      (!('audit' in item) || canReadAudit(user)) &&
+      (!('cab' in item) || canUseCab(user)),
   )
 
   return (

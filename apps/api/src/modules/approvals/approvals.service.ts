@@ -286,6 +286,7 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
           include: {
             requester: { select: { id: true, name: true, email: true } },
             _count: { select: { items: true } },
+            riskAssessments: { orderBy: { revision: 'desc' }, take: 1, select: { probability: true, impact: true } },
           },
         },
       },
@@ -312,6 +313,11 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
           refusalFor(stage, { viewerId: ctx.actor.id, change: stage.change, counted, deciding: true }) === null
         return {
           change: toChangeSummary(stage.change),
+          version: stage.change.version,
+          risk: {
+            probability: stage.change.riskAssessments[0]?.probability ?? 1,
+            impact: stage.change.riskAssessments[0]?.impact ?? 1,
+          },
           stage: {
             id: stage.id,
             name: stage.name,

@@ -12,6 +12,7 @@ import { ChangeFieldsPanel } from './ChangeFieldsPanel'
 import { ChangeTimeline } from './ChangeTimeline'
 import { ChangeHistoryButton } from '../audit/ChangeHistoryButton'
 import { RiskPanel } from './RiskPanel'
+import { ApprovalsPanel } from '../approvals/ApprovalsPanel'
 
 export function ChangeDetailPage() {
   const { ref = '' } = useParams()
@@ -64,6 +65,7 @@ export function ChangeDetailPage() {
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
             <RiskPanel risk={change.risk} size="sm" />
+            <ApprovalsPanel change={change} />
             <ChangeTimeline changeId={change.id} />
           </Stack>
         </Grid.Col>
