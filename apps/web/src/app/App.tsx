@@ -14,6 +14,10 @@ import { NewChangePage } from '../features/changes/NewChangePage'
 import { DriftListPage } from '../features/fleet/DriftListPage'
 import { FleetPage } from '../features/fleet/FleetPage'
 import { NodeDetailPage } from '../features/fleet/NodeDetailPage'
+import { KpisPage } from '../features/kpis/KpisPage'
+import { ReviewsPage } from '../features/reviews/ReviewsPage'
+import { CalendarPage } from '../features/schedule/CalendarPage'
+import { RulesPage } from '../features/schedule/RulesPage'
 import { AppLayout } from './AppLayout'
 import { AuthGuard } from './AuthGuard'
 import { NotFoundPage } from './NotFoundPage'
@@ -42,6 +46,10 @@ export function App() {
                 <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />
                 <Route path="fleet/drift" element={<DriftListPage />} />
                 <Route path="audit" element={<AuditPage />} />
+                <Route path="kpis" element={<KpisPage />} />
+                <Route path="reviews" element={<ReviewsPage />} />
+                <Route path="calendar" element={<CalendarPage />} />
+                <Route path="calendar/rules" element={<RulesPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -1,7 +1,18 @@
 // The console's frame: header with the signed-in person and sign-out, navigation on the left.
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { IconCpu, IconGavel, IconList, IconLogout, IconPlus, IconServer2, IconShieldCheck } from '@tabler/icons-react'
+import {
+  IconCalendar,
+  IconChartBar,
+  IconClipboardCheck,
+  IconCpu,
+  IconGavel,
+  IconList,
+  IconLogout,
+  IconPlus,
+  IconServer2,
+  IconShieldCheck,
+} from '@tabler/icons-react'
 import { Link, Outlet, useLocation } from 'react-router'
 import { useSession, useSignOut } from '../features/auth/api'
 import { canUseCab } from '../features/approvals/permissions'
@@ -12,8 +23,11 @@ const NAVIGATION = [
   { to: '/changes', label: 'Changes', icon: IconList, createsChange: false },
   { to: '/changes/new', label: 'New change', icon: IconPlus, createsChange: true },
   { to: '/fleet', label: 'Fleet', icon: IconCpu, createsChange: false },
+  { to: '/calendar', label: 'Calendar', icon: IconCalendar, createsChange: false },
   { to: '/cab', label: 'CAB', icon: IconGavel, createsChange: false, cab: true },
   { to: '/audit', label: 'Audit', icon: IconShieldCheck, createsChange: false, audit: true },
+  { to: '/reviews', label: 'Reviews', icon: IconClipboardCheck, createsChange: false },
+  { to: '/kpis', label: 'KPIs', icon: IconChartBar, createsChange: false },
 ] as const
 
 export function AppLayout() {

@@ -13,6 +13,8 @@ import { ChangeTimeline } from './ChangeTimeline'
 import { ChangeHistoryButton } from '../audit/ChangeHistoryButton'
 import { RiskPanel } from './RiskPanel'
 import { ApprovalsPanel } from '../approvals/ApprovalsPanel'
+import { ReviewPanel } from '../reviews/ReviewPanel'
+import { ConflictPanel } from '../schedule/ConflictPanel'
 
 export function ChangeDetailPage() {
   const { ref = '' } = useParams()
@@ -58,6 +60,7 @@ export function ChangeDetailPage() {
       </Stack>
       <ChangeActions change={change} />
       <ChangeHistoryButton changeRef={change.number} />
+      <ReviewPanel change={change} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <ChangeFieldsPanel change={change} />
@@ -66,6 +69,7 @@ export function ChangeDetailPage() {
           <Stack gap="md">
             <RiskPanel risk={change.risk} size="sm" />
             <ApprovalsPanel change={change} />
+            <ConflictPanel change={change} />
             <ChangeTimeline changeId={change.id} />
           </Stack>
         </Grid.Col>

@@ -39,6 +39,7 @@ import {
 } from './change-draft'
 import { RiskPanel } from './RiskPanel'
 import { RiskQuestionnaireFields } from './RiskQuestionnaireFields'
+import { SchedulePreview } from '../schedule/SchedulePreview'
 
 const RISK_PREVIEW_DEBOUNCE_MS = 400
 
@@ -340,6 +341,10 @@ export function ChangeForm(props: ChangeFormProps) {
             loading={riskPreview.isFetching}
             error={riskPreview.isError ? riskPreview.error : undefined}
             placeholder="Choose a category and a planned start to see the risk."
+          />
+          <SchedulePreview
+            draft={draft}
+            onPickSlot={(plannedStart, plannedEnd) => setDraft((d) => ({ ...d, plannedStart, plannedEnd }))}
           />
         </Box>
       </Grid.Col>
