@@ -1,10 +1,11 @@
 // A normal change through assessment and authorization, each person at their own browser: the
 // requester raises and submits it, the change manager sends it for authorization with a risk override
-// (level and reason shown on the change), and a CAB member authorizes it, which schedules it.
+// (level and reason shown on the change), which sends it to the critical-risk approval stages; a CAB
+// member approves the first of them. (The whole way to `scheduled` is in approvals.spec.ts.)
 import { expect, test } from '@playwright/test'
 import { PEOPLE, createChangeThroughForm, openAs, signInAt, uniqueTitle } from './support'
 
-test('the change manager overrides the risk when requesting authorization, and CAB authorizes', async ({
+test('the change manager overrides the risk when requesting authorization, and CAB approves', async ({
   page,
   browser,
 }) => {
@@ -46,22 +47,27 @@ test('the change manager overrides the risk when requesting authorization, and C
     await manager.context.close()
   }
 
-  // A CAB member sees the override and authorizes; a normal change is then scheduled.
+  // A CAB member sees the override and approves the first stage of the critical-risk policy; the
+  // stages, not a manual Authorize, decide the change.
   const cab = await openAs(browser, 'cab', `/changes/${number}`)
   try {
     const { page: cabPage } = cab
     await expect(cabPage.getByTestId('change-state')).toHaveText('authorize')
     await expect(cabPage.getByTestId('change-risk')).toHaveAttribute('data-risk', 'critical')
     await expect(cabPage.getByRole('region', { name: 'Risk assessment' })).toContainText(overrideReason)
-    await cabPage.getByRole('button', { name: 'Authorize', exact: true }).click()
-    await expect(cabPage.getByTestId('change-state')).toHaveText('scheduled')
-    await expect(cabPage.getByTestId('timeline-item').last()).toHaveAttribute('data-action', 'change.authorize')
+    await expect(cabPage.getByRole('button', { name: 'Authorize', exact: true })).toHaveCount(0)
+    const stages = cabPage.getByRole('region', { name: 'Approvals' }).getByTestId('approval-stage')
+    await expect(stages).toHaveCount(4)
+    await stages.first().getByRole('button', { name: 'Approve', exact: true }).click()
+    await cabPage.getByRole('dialog').getByRole('button', { name: 'Confirm approval', exact: true }).click()
+    await expect(stages.first()).toContainText('1 of 2 approvals')
+    await expect(cabPage.getByTestId('timeline-item').last()).toHaveAttribute('data-action', 'approval.approved')
   } finally {
     await cab.context.close()
   }
 
   // The requester, on reload, sees where their change stands.
   await page.reload()
-  await expect(page.getByTestId('change-state')).toHaveText('scheduled')
+  await expect(page.getByTestId('change-state')).toHaveText('authorize')
   await expect(page.getByTestId('change-risk')).toHaveAttribute('data-risk', 'critical')
 })
