@@ -52,10 +52,10 @@ const KINDS = [
 ] as const
 
 const RISKS: readonly [Risk, ...Risk[]] = [
-  { level: 'low', score: 3, weight: 0.45, failure: 0.04 },
-  { level: 'moderate', score: 7, weight: 0.32, failure: 0.09 },
-  { level: 'high', score: 12, weight: 0.17, failure: 0.16 },
-  { level: 'critical', score: 18, weight: 0.06, failure: 0.25 },
+  { level: 'low', probability: 1, impact: 3, weight: 0.45, failure: 0.04 },
+  { level: 'moderate', probability: 2, impact: 4, weight: 0.32, failure: 0.09 },
+  { level: 'high', probability: 3, impact: 4, weight: 0.17, failure: 0.16 },
+  { level: 'critical', probability: 4, impact: 5, weight: 0.06, failure: 0.25 },
 ]
 
 const REQUESTERS = [
@@ -88,7 +88,8 @@ const ACTIONS = [
 
 interface Risk {
   level: 'low' | 'moderate' | 'high' | 'critical'
-  score: number
+  probability: number
+  impact: number
   weight: number
   /** Chance of failing or rolling back at the start of the history. */
   failure: number
@@ -192,10 +193,17 @@ export async function seedHistory(db: Db, now = new Date()): Promise<number> {
       implementationPlan: 'Drain, apply, validate with DCGM, resume, batch by batch.',
       testEvidence: 'Staging run passed.',
       rollbackPlan: 'Reinstall the previous version from the local mirror.',
-      riskQuestionnaire: {},
+      riskQuestionnaire: {
+        experience: pick(['routine', 'done-before', 'first-time'] as const),
+        automation: pick(['automated', 'partly-automated', 'manual'] as const),
+        testedInStaging: next() < 0.8,
+        rollbackTested: next() < 0.7,
+        requiresDowntime: next() < 0.3,
+        userVisible: next() < 0.2,
+      },
       state: closeCode ? 'closed' : 'review',
       riskLevel: risk.level,
-      riskScore: risk.score,
+      riskScore: risk.probability * risk.impact,
       closeCode,
       reviewRequired: needsReview,
       reviewCompleted: needsReview && !recentOpen,
@@ -209,9 +217,9 @@ export async function seedHistory(db: Db, now = new Date()): Promise<number> {
     assessments.push({
       changeId: id,
       revision: 1,
-      probability: Math.max(1, Math.round(risk.score / 3)),
-      impact: 3,
-      score: risk.score,
+      probability: risk.probability,
+      impact: risk.impact,
+      score: risk.probability * risk.impact,
       level: risk.level,
       computedLevel: risk.level,
       reasons: [],
