@@ -6,10 +6,33 @@ import { expect, test } from '@playwright/test'
 import { createChangeThroughForm, openAs, signInAt, uniqueTitle } from './support'
 
 test('a moderate-risk change goes through two approval stages to scheduled', async ({ page, browser }) => {
+  // Four people at their own browsers, one after the other: more than the default budget on a busy machine.
+  test.slow()
   const title = uniqueTitle('E2E approvals')
 
   await signInAt(page, '/changes', 'requester')
   const number = await createChangeThroughForm(page, title)
+  // A window of its own, months out: the schedule holds back a change that overlaps another on the same
+  // item, and the form always proposes the same slot on the same first item.
+  const moved = await page.evaluate(async (ref) => {
+    const me = await (await fetch('/api/v1/auth/me')).json()
+    const change = await (await fetch(`/api/v1/changes/${ref}`)).json()
+    const start = new Date(Date.now() + (60 + Math.floor(Math.random() * 300)) * 86_400_000)
+    start.setUTCHours(Math.floor(Math.random() * 20), 0, 0, 0)
+    const end = new Date(start.getTime() + 2 * 3_600_000)
+    const response = await fetch(`/api/v1/changes/${ref}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+      body: JSON.stringify({
+        version: change.version,
+        plannedStart: start.toISOString(),
+        plannedEnd: end.toISOString(),
+      }),
+    })
+    return response.status
+  }, number)
+  expect(moved).toBe(200)
+  await page.reload()
   // Before authorization is requested, the approvals panel previews what the change will need.
   await expect(page.getByRole('region', { name: 'Approvals' })).toBeVisible()
   await page.getByRole('button', { name: 'Submit for assessment', exact: true }).click()

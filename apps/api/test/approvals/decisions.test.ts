@@ -296,6 +296,33 @@ describe('refusals', () => {
   })
 })
 
+describe('when another module refuses the authorization', () => {
+  it('keeps the approvals, leaves the change in authorize with every stage complete, for the manager to schedule', async () => {
+    // The schedule refuses to schedule a change over an item another scheduled change holds at the same time.
+    const { catalog } = await scenario(t, admin, [stage('business')])
+    const first = await changeAwaitingCab(t, people(), catalog)
+    const second = await changeAwaitingCab(t, people(), catalog)
+    let view = await approvalsOf(t, manager, first.id)
+    view = await decideOk(business[0] as SignedIn, first.id, view.stages[0]?.id as string, {
+      decision: 'approve',
+      version: view.version,
+    })
+    expect(view.state).toBe('scheduled')
+
+    view = await approvalsOf(t, manager, second.id)
+    const held = await decideOk(business[1] as SignedIn, second.id, view.stages[0]?.id as string, {
+      decision: 'approve',
+      version: view.version,
+    })
+    expect(held).toMatchObject({ state: 'authorize', approvalsComplete: true, version: view.version + 1 })
+    expect(held.stages.map((s) => s.status)).toEqual(['approved'])
+    const actions = (await t.db.auditEvent.findMany({ where: { changeId: second.id }, orderBy: { seq: 'asc' } })).map(
+      (e) => e.action,
+    )
+    expect(actions.slice(-2)).toEqual(['approval.stage_completed', 'approval.authorization_held'])
+  })
+})
+
 describe('withdrawal and new rounds', () => {
   it('cancel withdraws the open stages; a new request after rejection starts round 2 from the policy', async () => {
     const { catalog } = await scenario(t, admin, [stage('technical')])

@@ -32,6 +32,7 @@ import { AppError, notFound, staleVersion } from '../../http/errors'
 import type { RequestContext } from '../../http/request-context'
 import type { Clock } from '../../infra/clock'
 import type { ConfigItemService } from '../catalog/config-items.service'
+import type { CommittedTransition } from '../changes/change-hooks'
 import type { ChangeTransitionService } from '../changes/change-transitions.service'
 import { toChangeSummary } from '../changes/change-views'
 import type { ChangeService } from '../changes/changes.service'
@@ -198,15 +199,49 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
       }
       // The last stage: authorization follows from the approvals, through the one transition path.
       await tx.changeRequest.update({ where: { id: changeId }, data: { approvalsComplete: true } })
-      const committed = await transitions.applyInTransaction(tx, ctx, changeId, {
-        event: 'authorize',
-        version: change.version,
-      })
-      return { committed, opened: [] }
+      return { committed: await authorizeOrHold(tx, ctx, change), opened: [] }
     })
     if (outcome.committed) await transitions.afterCommit(outcome.committed)
     await scheduleDue(outcome.opened)
     return approvalsOf(ctx, idOrNumber)
+  }
+
+  /**
+   * Authorizes a change whose last stage was just approved. Another module may refuse the step (the
+   * schedule refuses a change that conflicts): the approvals then stand, the change stays in
+   * `authorize` with every stage complete, and the change manager schedules it once the conflict is
+   * resolved (the domain's `schedule` event). A savepoint undoes whatever the refused step began.
+   */
+  async function authorizeOrHold(
+    tx: Prisma.TransactionClient,
+    ctx: RequestContext,
+    change: { id: string; number: string; version: number },
+  ): Promise<CommittedTransition | null> {
+    await tx.$executeRaw`SAVEPOINT approvals_authorize`
+    try {
+      const committed = await transitions.applyInTransaction(tx, ctx, change.id, {
+        event: 'authorize',
+        version: change.version,
+      })
+      await tx.$executeRaw`RELEASE SAVEPOINT approvals_authorize`
+      return committed
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'TRANSITION_REFUSED') throw error
+      await tx.$executeRaw`ROLLBACK TO SAVEPOINT approvals_authorize`
+      const bumped = await tx.changeRequest.updateMany({
+        where: { id: change.id, version: change.version },
+        data: { version: { increment: 1 } },
+      })
+      if (bumped.count !== 1) throw staleVersion(`change ${change.number}`)
+      await recordAudit(tx, ctx, {
+        action: 'approval.authorization_held',
+        entityType: 'change',
+        entityId: change.id,
+        changeId: change.id,
+        after: { reason: error.message, details: error.details ?? null },
+      })
+      return null
+    }
   }
 
   async function approvalsOf(ctx: RequestContext, idOrNumber: string): Promise<ChangeApprovalsView> {

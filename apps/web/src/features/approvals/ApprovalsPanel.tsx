@@ -2,7 +2,7 @@
 // who decided what and when, and the decision buttons for the stage the viewer may decide now.
 // Before authorization is requested it previews the stages the change will need.
 import type { ApprovalStageView, ChangeDetail } from '@cabinet/contracts'
-import { Badge, Button, Card, Group, List, Paper, Stack, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Card, Group, List, Paper, Stack, Text, Title } from '@mantine/core'
 import { useState } from 'react'
 import { ErrorState, LoadingBlock } from '../../components/StatusViews'
 import { formatDateTime, formatRelative } from '../../lib/datetime'
@@ -35,6 +35,12 @@ export function ApprovalsPanel({ change }: { change: ChangeDetail }) {
               ? 'No approvals were requested.'
               : 'No approval policy applies: nothing to approve.'}
           </Text>
+        )}
+        {approvals.data?.approvalsComplete && approvals.data.state === 'authorize' && (
+          <Alert color="yellow" variant="light" data-testid="approvals-held">
+            Every approval stage is approved, but the change could not be scheduled yet (see the timeline): the change
+            manager schedules it once that is resolved.
+          </Alert>
         )}
         {approvals.data?.stages.map((stage) => (
           <StageCard
