@@ -16,4 +16,7 @@ export type VocabulariesMatch = [
   Assert<Same<Contracts.RiskLevel, Domain.RiskLevel>>,
   Assert<Same<Contracts.ChangeEventType, Domain.ChangeEventType>>,
   Assert<Same<Contracts.RiskQuestionnaire, Domain.RiskQuestionnaire>>,
+  Assert<Same<Contracts.ApprovalGroupKind, Domain.ApprovalGroupKind>>,
+  Assert<Same<Contracts.QuorumKind, Domain.QuorumKind>>,
+  Assert<Same<Contracts.ExpiryAction, Domain.ExpiryAction>>,
 ]
