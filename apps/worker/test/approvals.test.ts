@@ -1,11 +1,16 @@
 // Approval due times: escalation and rejection at the due time, idempotent when a job runs twice,
 // nothing done to stages that are decided, paused or not yet due, and the sweep for lost jobs.
+import { Queue, QueueEvents } from 'bullmq'
+import { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalExpiryAction } from '@cabinet/db'
-import type { JobProducer } from '@cabinet/queue'
+import { createJobProducer, type JobProducer, jobId } from '@cabinet/queue'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
+import { testRedisUrl } from '../../api/test/support/test-env'
 import { approvalsHandlers } from '../src/jobs/approvals.jobs'
+import { startWorker } from '../src/worker'
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
 const HOUR = 3_600_000
@@ -168,5 +173,47 @@ describe('the sweep', () => {
     expect(
       (await database.db.approvalStage.findUniqueOrThrow({ where: { id: notDue.stageId } })).escalatedAt,
     ).toBeNull()
+  })
+})
+
+describe('through BullMQ', () => {
+  it('a due job enqueued twice under its deterministic id runs once, in the real worker, and escalates', async () => {
+    const prefix = `test:${randomBytes(4).toString('hex')}`
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null })
+    const redisUrl = new URL(testRedisUrl())
+    const events = new QueueEvents('approvals', {
+      connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null },
+      prefix,
+    })
+    const queue = new Queue('approvals', { connection, prefix })
+    const producer = createJobProducer({ connection, prefix })
+    const { change, stageId } = await awaiting('escalate')
+    const worker = await startWorker({
+      db: database.db,
+      connection,
+      prefix,
+      concurrency: 2,
+      heartbeatIntervalMs: 60_000,
+      logger: pino({ level: 'silent' }),
+      now: () => NOW,
+    })
+    try {
+      await events.waitUntilReady()
+      const id = jobId('approval-due', stageId)
+      await producer.enqueue('approvals.stage-due', { stageId }, { jobId: id })
+      await producer.enqueue('approvals.stage-due', { stageId }, { jobId: id })
+      const job = await queue.getJob(id)
+      expect(await job?.waitUntilFinished(events)).toEqual({ outcome: 'escalated' })
+      expect(await database.db.notification.count({ where: { changeId: change.id } })).toBe(1)
+      expect((await queue.getJobCounts('completed')).completed).toBe(1)
+    } finally {
+      await worker.stop(1_000)
+      await producer.close()
+      await queue.close()
+      await events.close()
+      const keys = await connection.keys(`${prefix}:*`)
+      if (keys.length > 0) await connection.del(...keys)
+      await connection.quit()
+    }
   })
 })
