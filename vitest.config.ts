@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           // Needs the real sshd that ./scripts/test starts (CABINET_TEST_SSH_*).
           name: 'ssh',
-          include: ['packages/gpu/test/transport/ssh.test.ts'],
+          include: ['packages/gpu/test/transport/ssh.test.ts', 'apps/worker/test/fleet-ssh.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },
@@ -67,6 +67,8 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['apps/worker/test/**/*.test.ts'],
+          // Needs the real sshd: it runs in the `ssh` project.
+          exclude: ['apps/worker/test/fleet-ssh.test.ts'],
           environment: 'node',
           globalSetup: ['apps/api/test/support/global-setup.ts'],
           testTimeout: 30_000,

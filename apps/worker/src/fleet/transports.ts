@@ -70,6 +70,8 @@ export const defaultTransportFactory: TransportFactory = (node, config) => {
         connectTimeoutMs: config.FLEET_SSH_CONNECT_TIMEOUT_MS,
         commandTimeoutMs: config.FLEET_PROBE_TIMEOUT_MS,
         maxOutputBytes: config.FLEET_PROBE_MAX_OUTPUT_BYTES,
+        // A simulator behind SSH (the tests' sshd accepts GPU_SIM_*): its state folder travels as env.
+        ...(node.simStateDir ? { env: { GPU_SIM_STATE_DIR: node.simStateDir } } : {}),
       })
     }
   }
