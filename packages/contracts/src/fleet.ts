@@ -112,7 +112,7 @@ export const DriftView = z.object({
   clusterId: Id,
   clusterName: z.string(),
   field: DriftField,
-  /** What the last completed change that set this field set it to; null if no change ever set it. */
+  /** What the last completed change that set this field set it to; the catalog's value when no change did (then `expectedChange` is null). */
   expected: z.string().nullable(),
   expectedChange: z.object({ id: Id, number: z.string() }).nullable(),
   observed: z.string().nullable(),
