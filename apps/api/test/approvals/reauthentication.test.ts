@@ -93,3 +93,23 @@ describe('re-authentication for high and critical risk', () => {
     expectError(response, 403, 'FORBIDDEN')
   })
 })
+
+describe('re-authentication attempts', () => {
+  it('are rate-limited like sign-in, per address and account', async () => {
+    const limited = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } })
+    try {
+      const user = await limited.userWith(['cab_member'])
+      const attempt = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/reauthenticate',
+          headers: user.headers,
+          payload: { password: 'guess' },
+        })
+      for (let index = 0; index < 3; index += 1) expectError(await attempt(), 401, 'INVALID_CREDENTIALS')
+      expect((await attempt()).statusCode).toBe(429)
+    } finally {
+      await limited.close()
+    }
+  })
+})
