@@ -172,13 +172,17 @@ async function seedChanges() {
 try {
   if (await db.user.findUnique({ where: { email: 'admin@example.com' } })) {
     console.log('[seed] the demo organisation is already there: nothing to do')
+    // A demo seeded before the fleet existed: give its simulated nodes their simulator and a first probe.
+    await seedFleetProbes(db, (line) => console.log(`[seed] ${line}`))
   } else {
     progress(1, 3, 'people, CAB groups, services, 3 clusters, 48 GPU nodes')
     await seedCatalog()
     progress(2, 3, 'example changes in every state')
     await seedChanges()
     const schedule = await seedSchedule(db)
-    console.log(`[seed] ${schedule.rules} freezes and windows; conflicts of ${schedule.evaluated} open changes evaluated`)
+    console.log(
+      `[seed] ${schedule.rules} freezes and windows; conflicts of ${schedule.evaluated} open changes evaluated`,
+    )
     // Every node a simulated GPU host, probed once so the fleet page shows real results at once.
     await seedFleetProbes(db, (line) => console.log(`[seed] ${line}`))
     console.log(`[seed] ${await seedHistory(db)} changes of synthetic history over 26 weeks, for the KPI dashboard`)

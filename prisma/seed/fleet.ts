@@ -204,12 +204,17 @@ export const DEMO_SIM_NODES: Record<string, { driver?: string; faults?: SimNodeF
 const SEED_PROBE_CONCURRENCY = 8
 
 /**
- * Makes every demo node a simulated node under `$CABINET_DATA_DIR/gpu-sim/<hostname>` and probes each once
+ * Makes every demo node without one a simulated node under `$CABINET_DATA_DIR/gpu-sim/<hostname>` and probes each once
  * through the worker's own probe function (the simulator run in-process, so 48 nodes take seconds).
  */
 export async function seedFleetProbes(db: Db, log: (line: string) => void) {
   const dataDir = resolve(process.env.CABINET_DATA_DIR || '.data/demo')
-  const nodes = await db.node.findMany({ where: { transport: 'simulated' }, orderBy: { hostname: 'asc' } })
+  // Only nodes without a simulator yet: a second run (or a demo seeded before the fleet) changes nothing else.
+  const nodes = await db.node.findMany({
+    where: { transport: 'simulated', simStateDir: null },
+    orderBy: { hostname: 'asc' },
+  })
+  if (nodes.length === 0) return
   for (const node of nodes) {
     const simStateDir = resolve(dataDir, 'gpu-sim', node.hostname)
     const special = DEMO_SIM_NODES[node.hostname] ?? {}
