@@ -179,9 +179,9 @@ export const CalendarFeedStatus = z.object({
 })
 /** Returned once when the feed URL is made or rotated: the secret is never stored. */
 export const CalendarFeedCreated = z.object({ url: z.string(), token: z.string(), prefix: z.string() })
-export const CalendarFeedParams = z.object({
-  token: z.string().regex(/^calf_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{20,64}$/, 'is not a feed token'),
-})
+/** The feed token is the credential: a malformed one is answered like an unknown one (401), not as bad input. */
+export const CalendarFeedParams = z.object({ token: z.string().max(200) })
+export const CALENDAR_FEED_TOKEN = /^calf_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{20,64}$/
 
 /** The `schedule` (and `start_implementation`) transition of an emergency change may override a freeze. */
 export const FreezeOverride = z.object({ justification: requiredText(5000) })

@@ -99,12 +99,12 @@ describe('the iCalendar feed', () => {
     })
 
     const rotated = await issue()
-    expectError(await fetchFeed(created.url), 404, 'NOT_FOUND')
+    expectError(await fetchFeed(created.url), 401, 'UNAUTHENTICATED')
     expect((await fetchFeed(rotated.url)).statusCode).toBe(200)
 
     const revoked = await t.app.inject({ method: 'DELETE', url: '/api/v1/calendar/feed', headers: requester.headers })
     expect(revoked.statusCode).toBe(204)
-    expectError(await fetchFeed(rotated.url), 404, 'NOT_FOUND')
+    expectError(await fetchFeed(rotated.url), 401, 'UNAUTHENTICATED')
     const actions = await t.db.auditEvent.findMany({ where: { entityType: 'calendar_feed' }, orderBy: { seq: 'asc' } })
     expect(actions.map((event) => event.action)).toEqual([
       'calendar_feed.created',
@@ -113,12 +113,12 @@ describe('the iCalendar feed', () => {
     ])
   })
 
-  it('answers a malformed token with 400 and an unknown one with 404', async () => {
-    expectError(await t.app.inject({ method: 'GET', url: '/api/v1/calendar/feeds/nope' }), 400, 'VALIDATION_FAILED')
+  it('answers a malformed or unknown token with 401, like any bad credential', async () => {
+    expectError(await t.app.inject({ method: 'GET', url: '/api/v1/calendar/feeds/nope' }), 401, 'UNAUTHENTICATED')
     expectError(
       await t.app.inject({ method: 'GET', url: `/api/v1/calendar/feeds/calf_abcdefgh_${'x'.repeat(43)}` }),
-      404,
-      'NOT_FOUND',
+      401,
+      'UNAUTHENTICATED',
     )
   })
 })

@@ -2,7 +2,7 @@
 // a per-user iCalendar feed behind a secret URL token stored only as its SHA-256, like API tokens.
 import ical from 'ical-generator'
 import { randomBytes } from 'node:crypto'
-import type { CalendarView } from '@cabinet/contracts'
+import { CALENDAR_FEED_TOKEN, type CalendarView } from '@cabinet/contracts'
 import type { Db } from '@cabinet/db'
 import { recordAudit } from '../../http/audit'
 import { AppError } from '../../http/errors'
@@ -124,13 +124,15 @@ export function createCalendarService({ db }: { db: Db }) {
     })
   }
 
-  /** The .ics body for a feed token, or a 404 that says nothing about why (unknown, revoked, disabled). */
+  /** The .ics body for a feed token; a 401 that says nothing about why (malformed, unknown, revoked, disabled). */
   async function feed(token: string, now: Date, baseUrl: string): Promise<string> {
-    const row = await db.calendarFeedToken.findUnique({
-      where: { tokenHash: digest(token) },
-      include: { user: { select: { name: true, disabled: true } } },
-    })
-    if (!row || row.user.disabled) throw new AppError('NOT_FOUND', 'no such calendar feed')
+    const row = CALENDAR_FEED_TOKEN.test(token)
+      ? await db.calendarFeedToken.findUnique({
+          where: { tokenHash: digest(token) },
+          include: { user: { select: { name: true, disabled: true } } },
+        })
+      : null
+    if (!row || row.user.disabled) throw new AppError('UNAUTHENTICATED', 'unknown or revoked calendar feed URL')
     await db.calendarFeedToken.update({ where: { id: row.id }, data: { lastUsedAt: now } })
     const rows = await rangeRows(
       db,

@@ -237,7 +237,8 @@ export async function registerScheduleRoutes(app: FastifyInstance, deps: Schedul
       return reply.status(204).send(null)
     },
   )
-  // Public: calendar clients cannot sign in. The unguessable token in the path is the credential.
+  // No session: calendar clients cannot sign in. The unguessable token in the path is the credential,
+  // checked by the service (401 when it is not a live one).
   api.get(
     '/api/v1/calendar/feeds/:token',
     {
