@@ -4,7 +4,7 @@ import { ChangeDetail, ReviewView } from '@cabinet/contracts'
 import { inReviewSample } from '../../src/modules/reviews/review-hook'
 import { type SignedIn, type TestApp, startTestApp } from '../support/app'
 import { createCatalog, expectError } from '../support/fixtures'
-import { changeInImplement, transition } from './review-support'
+import { changeInImplement, getChange, transition } from './review-support'
 
 describe('the review sample', () => {
   it('is a stable function of the change id whose share follows the percentage', () => {
@@ -57,5 +57,35 @@ describe('the review sample', () => {
       )
       expect(refused.error.details).toMatchObject({ reason: 'REVIEW_OPEN' })
     })
+  })
+})
+
+describe('a break-fix emergency change', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await startTestApp()
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('gets a review that says it was implemented before approval', async () => {
+    const requester = await t.userWith(['requester'])
+    const implementer = await t.userWith(['implementer'])
+    const catalog = await createCatalog(t.db, 1)
+    let change = await changeInImplement(t, catalog, requester, 'emergency')
+    // Back to authorize with break-fix allowed, then implemented before any approval.
+    await t.db.changeRequest.update({ where: { id: change.id }, data: { state: 'authorize', breakFixAllowed: true } })
+    change = await getChange(t, requester, change.id)
+    const started = await transition(t, implementer, change, { event: 'start_implementation' })
+    expect(started.statusCode, started.body).toBe(200)
+    change = ChangeDetail.parse(started.json())
+    change = ChangeDetail.parse((await transition(t, implementer, change, { event: 'complete_implementation' })).json())
+    const review = ReviewView.parse(
+      (
+        await t.app.inject({ method: 'GET', url: `/api/v1/changes/${change.id}/review`, headers: requester.headers })
+      ).json(),
+    )
+    expect(review).toMatchObject({ reason: 'break_fix', status: 'open' })
   })
 })

@@ -4,6 +4,7 @@
 // `close` while a required review is open (REVIEW_OPEN); this hook adds the close codes it cannot see.
 import { createHash } from 'node:crypto'
 import type { CloseCode, ReviewReason } from '@cabinet/contracts'
+import type { Prisma } from '@cabinet/db'
 import { recordAudit } from '../../http/audit'
 import { AppError } from '../../http/errors'
 import type { ChangeHook } from '../changes/change-hooks'
@@ -22,6 +23,17 @@ export function inReviewSample(changeId: string, percent: number): boolean {
   if (percent >= 100) return true
   const bucket = createHash('sha256').update(changeId).digest().readUInt32BE(0) % 100
   return bucket < percent
+}
+
+/** Whether the change was implemented before approval: its implementation started from `authorize`. */
+async function wasBreakFix(tx: Prisma.TransactionClient, changeId: string): Promise<boolean> {
+  const started = await tx.auditEvent.findFirst({
+    where: { changeId, action: 'change.start_implementation' },
+    orderBy: { seq: 'desc' },
+    select: { before: true },
+  })
+  const before = started?.before
+  return typeof before === 'object' && before !== null && !Array.isArray(before) && before.state === 'authorize'
 }
 
 export function createReviewHook(options: { samplePercent: number; dueDays: number }): ChangeHook {
@@ -43,7 +55,7 @@ export function createReviewHook(options: { samplePercent: number; dueDays: numb
     async apply({ tx, ctx, updated, next }) {
       if (next !== 'review') return
       let reason: ReviewReason | null = null
-      if (updated.type === 'emergency') reason = 'emergency'
+      if (updated.type === 'emergency') reason = (await wasBreakFix(tx, updated.id)) ? 'break_fix' : 'emergency'
       else if (updated.reviewRequired) reason = 'requested'
       else if (inReviewSample(updated.id, options.samplePercent)) reason = 'sampled'
       if (!reason) return
