@@ -4,7 +4,8 @@
 // Rows are written directly in one transaction (createMany); the audit events go through
 // appendAuditEvent, so the chain stays valid. Deterministic: the same seed gives the same history.
 import type { ChangeDetail, CloseCode, ReviewView } from '@cabinet/contracts'
-import { type AuditEventInput, appendAuditEvent, type Db, hashAuditEvent, Prisma, type Tx } from '@cabinet/db'
+import type { AuditEventInput, Db, Prisma } from '@cabinet/db'
+import { appendInBulk } from './history-audit'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -296,59 +297,6 @@ export async function seedHistory(db: Db, now = new Date()): Promise<number> {
     { timeout: 120_000 },
   )
   return changes.length
-}
-
-/**
- * Appends events to the audit chain as appendAuditEvent would, in bulk: the first goes through
- * appendAuditEvent (which takes the chain's lock until this transaction commits, and gives the head
- * hash); the rest are hashed here over the same canonical content and inserted a batch at a time.
- * One at a time, the ~2,500 events took most of the seed's time.
- */
-async function appendInBulk(tx: Tx, events: AuditEventInput[]) {
-  const [first, ...rest] = events
-  if (!first) return
-  let { hash: prevHash } = await appendAuditEvent(tx, first)
-  const seqs = await tx.$queryRaw<{ seq: bigint }[]>`
-    SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq FROM generate_series(1, ${rest.length}::int)`
-  const rows: Prisma.AuditEventCreateManyInput[] = rest.map((event, index) => {
-    const seq = seqs[index]?.seq
-    if (seq === undefined) throw new Error('the audit sequence gave fewer numbers than asked')
-    const after = event.after === undefined ? null : JSON.parse(JSON.stringify(event.after))
-    const content = {
-      seq: seq.toString(),
-      at: event.at.toISOString(),
-      actorId: event.actor.id,
-      actorName: event.actor.name,
-      action: event.action,
-      entityType: event.entityType,
-      entityId: event.entityId,
-      changeId: event.changeId ?? null,
-      before: null,
-      after,
-      requestId: null,
-    }
-    const hash = hashAuditEvent(prevHash, content)
-    const row = {
-      seq,
-      at: event.at,
-      actorId: content.actorId,
-      actorName: content.actorName,
-      action: content.action,
-      entityType: content.entityType,
-      entityId: content.entityId,
-      changeId: content.changeId,
-      before: Prisma.DbNull,
-      after: after === null ? Prisma.DbNull : after,
-      requestId: null,
-      prevHash,
-      hash,
-    }
-    prevHash = hash
-    return row
-  })
-  for (let start = 0; start < rows.length; start += 1000) {
-    await tx.auditEvent.createMany({ data: rows.slice(start, start + 1000) })
-  }
 }
 
 function historyEvents(change: Planned): AuditEventInput[] {
