@@ -1,7 +1,7 @@
 // Deciding approval stages over HTTP: the paths through a round (quorum, next stage, authorization,
 // rejection, request for information) and every refusal, each with its status and reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ChangeApprovalsView } from '@cabinet/contracts'
+import { CabQueue, ChangeApprovalsView } from '@cabinet/contracts'
 import { type SignedIn, type TestApp, startTestApp } from '../support/app'
 import { createCatalog, expectError, issuePaths } from '../support/fixtures'
 import {
@@ -293,6 +293,31 @@ describe('refusals', () => {
       404,
       'NOT_FOUND',
     )
+  })
+})
+
+describe('the CAB review queue', () => {
+  it('lists the stages the caller may decide, riskiest first, filtered by risk, and none to the requester', async () => {
+    const { catalog } = await scenario(t, admin, [stage('technical')])
+    const moderate = await changeAwaitingCab(t, people(), catalog, { risk: 'moderate' })
+    const critical = await changeAwaitingCab(t, people(), catalog, { risk: 'critical' })
+    const queue = async (user: SignedIn, query = '') => {
+      const response = await t.app.inject({ method: 'GET', url: `/api/v1/cab/queue${query}`, headers: user.headers })
+      expect(response.statusCode, response.body).toBe(200)
+      return CabQueue.parse(response.json()).items.filter((item) => [moderate.id, critical.id].includes(item.change.id))
+    }
+    const mine = await queue(technical[0] as SignedIn)
+    expect(mine.map((item) => [item.change.number, item.canDecide, item.stage.stageCount])).toEqual([
+      [critical.number, true, 1],
+      [moderate.number, true, 1],
+    ])
+    expect((await queue(technical[0] as SignedIn, '?risk=moderate')).map((item) => item.change.number)).toEqual([
+      moderate.number,
+    ])
+    // The requester is a technical CAB member, but their own changes never await their decision.
+    expect(await queue(requester)).toEqual([])
+    expect((await queue(requester, '?scope=all')).map((item) => item.canDecide)).toEqual([false, false])
+    expect(await queue(business[0] as SignedIn)).toEqual([])
   })
 })
 

@@ -30,5 +30,10 @@ export async function registerApprovalsModule(
     transitions: deps.transitions,
   })
   deps.changeHooks.register(createApprovalsHook({ db: deps.db, configItems, approvals }))
-  await registerApprovalRoutes(app, { approvals, policies: createPoliciesService({ db: deps.db }), clock: deps.clock })
+  await registerApprovalRoutes(app, {
+    db: deps.db,
+    approvals,
+    policies: createPoliciesService({ db: deps.db }),
+    clock: deps.clock,
+  })
 }

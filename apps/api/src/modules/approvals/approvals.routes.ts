@@ -16,11 +16,13 @@ import {
   ChangeRefParams,
   IdParams,
 } from '@cabinet/contracts'
+import type { Db } from '@cabinet/db'
 import type { RouteAccess } from '../../http/access'
 import { contextOf } from '../../http/request-context'
 import { responses } from '../../http/responses'
 import type { Clock } from '../../infra/clock'
 import type { ApprovalsService } from './approvals.service'
+import { cabQueue } from './cab-queue'
 import type { PoliciesService } from './policies.service'
 
 const READ: RouteAccess = { roles: 'any', scope: 'changes:read' }
@@ -32,9 +34,9 @@ const POLICY_WRITE: RouteAccess = { roles: ['admin'], scope: 'changes:write' }
 
 export async function registerApprovalRoutes(
   app: FastifyInstance,
-  deps: { approvals: ApprovalsService; policies: PoliciesService; clock: Clock },
+  deps: { db: Db; approvals: ApprovalsService; policies: PoliciesService; clock: Clock },
 ) {
-  const { approvals, policies, clock } = deps
+  const { db, approvals, policies, clock } = deps
   const api = app.withTypeProvider<ZodTypeProvider>()
 
   api.get(
@@ -165,6 +167,6 @@ export async function registerApprovalRoutes(
         response: responses({ 200: CabQueue }),
       },
     },
-    async (request) => approvals.queue(contextOf(request, clock), request.query),
+    async (request) => cabQueue(db, contextOf(request, clock), request.query),
   )
 }

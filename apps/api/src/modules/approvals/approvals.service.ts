@@ -1,4 +1,4 @@
-// CAB decisions on a change's approval stages, the approvals view and preview, and the review queue.
+// CAB decisions on a change's approval stages, and the approvals view and preview of a change.
 //
 // Concurrency: a decision locks the change row (SELECT ... FOR UPDATE) before reading anything, so
 // decisions on one change run one after the other; each sees every earlier one, a stage completes
@@ -7,14 +7,7 @@
 // transition service in the same transaction, and a rejection rejects it the same way.
 import type { FastifyBaseLogger } from 'fastify'
 import type { z } from 'zod'
-import type {
-  ApprovalDecisionBody,
-  ApprovalPreview,
-  CabQueue,
-  CabQueueQuery,
-  ChangeApprovalsView,
-  RiskLevel,
-} from '@cabinet/contracts'
+import type { ApprovalDecisionBody, ApprovalPreview, ChangeApprovalsView, RiskLevel } from '@cabinet/contracts'
 import type { Db, Prisma } from '@cabinet/db'
 import {
   DECISION_REFUSALS,
@@ -34,7 +27,6 @@ import type { Clock } from '../../infra/clock'
 import type { ConfigItemService } from '../catalog/config-items.service'
 import type { CommittedTransition } from '../changes/change-hooks'
 import type { ChangeTransitionService } from '../changes/change-transitions.service'
-import { toChangeSummary } from '../changes/change-views'
 import type { ChangeService } from '../changes/changes.service'
 import { factsOf, type OpenedStage, openStage } from './approval-rounds'
 import {
@@ -49,12 +41,10 @@ import {
 import { countsFor, refusalFor, toDomainPolicy, toStageView } from './approvals.views'
 
 type DecisionInput = z.infer<typeof ApprovalDecisionBody>
-type QueueQuery = z.infer<typeof CabQueueQuery>
 
 /** A password entered this recently lets a person decide on high and critical risk (issue 3 part 2). */
 export const REAUTHENTICATION_WINDOW_MS = 5 * 60_000
 const SENSITIVE_RISK: readonly RiskLevel[] = ['high', 'critical']
-const RISK_ORDER: Record<RiskLevel, number> = { critical: 0, high: 1, moderate: 2, low: 3 }
 
 export interface ApprovalsServiceDeps {
   db: Db
@@ -302,82 +292,7 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
     })
   }
 
-  /** Open stages of changes awaiting authorization: by default those the caller may decide now. */
-  async function queue(ctx: RequestContext, query: QueueQuery): Promise<z.infer<typeof CabQueue>> {
-    const changeWhere: Prisma.ChangeRequestWhereInput = {
-      state: 'authorize',
-      ...(query.risk.length ? { riskLevel: { in: query.risk } } : {}),
-      ...(query.type ? { type: query.type } : {}),
-    }
-    const stages = await db.approvalStage.findMany({
-      where: {
-        status: 'open',
-        change: changeWhere,
-        ...(query.scope === 'mine' ? { eligibleUserIds: { has: ctx.actor.id } } : {}),
-      },
-      include: {
-        ...stageInclude,
-        change: {
-          include: {
-            requester: { select: { id: true, name: true, email: true } },
-            _count: { select: { items: true } },
-            riskAssessments: { orderBy: { revision: 'desc' }, take: 1, select: { probability: true, impact: true } },
-          },
-        },
-      },
-      take: 500,
-    })
-    const current = stages.filter((stage) => stage.round === stage.change.approvalRound)
-    const mine = await db.approvalDecision.findMany({
-      where: {
-        userId: ctx.actor.id,
-        decision: { not: 'request_info' },
-        changeId: { in: current.map((s) => s.changeId) },
-      },
-      select: { changeId: true, round: true, stageId: true, userId: true },
-    })
-    const stageCounts = await db.approvalStage.groupBy({
-      by: ['changeId', 'round'],
-      where: { changeId: { in: current.map((s) => s.changeId) } },
-      _count: { _all: true },
-    })
-    const items = current
-      .map((stage) => {
-        const counted = mine.filter((d) => d.changeId === stage.changeId && d.round === stage.round)
-        const canDecide =
-          refusalFor(stage, { viewerId: ctx.actor.id, change: stage.change, counted, deciding: true }) === null
-        return {
-          change: toChangeSummary(stage.change),
-          version: stage.change.version,
-          risk: {
-            probability: stage.change.riskAssessments[0]?.probability ?? 1,
-            impact: stage.change.riskAssessments[0]?.impact ?? 1,
-          },
-          stage: {
-            id: stage.id,
-            name: stage.name,
-            position: stage.position,
-            stageCount:
-              stageCounts.find((c) => c.changeId === stage.changeId && c.round === stage.round)?._count._all ?? 1,
-            required: stage.required ?? 1,
-            approvals: countsFor(stage).approvals,
-            dueAt: (stage.dueAt ?? stage.createdAt).toISOString(),
-            infoRequestedAt: stage.infoRequestedAt?.toISOString() ?? null,
-            escalatedAt: stage.escalatedAt?.toISOString() ?? null,
-          },
-          canDecide,
-        }
-      })
-      .filter((item) => query.scope === 'all' || item.canDecide)
-      .sort(
-        (a, b) =>
-          RISK_ORDER[a.change.riskLevel] - RISK_ORDER[b.change.riskLevel] ||
-          a.change.plannedStart.localeCompare(b.change.plannedStart),
-      )
-    return { items }
-  }
-
-  return { decide, approvalsOf, preview, queue, scheduleDue }
+  return { decide, approvalsOf, preview, scheduleDue }
 }
 
 export type ApprovalsService = ReturnType<typeof createApprovalsService>
