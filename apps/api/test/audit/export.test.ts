@@ -167,6 +167,13 @@ describe('GET /api/v1/audit/export', () => {
     expect(tampered.problems[0]).toMatch(/^SHA-256 is /)
   })
 
+  it('runs through the head at most, whatever throughSeq says', async () => {
+    const head = await t.db.auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } })
+    const response = await exportOf('format=ndjson&throughSeq=999999999999999999')
+    expect(response.headers['x-audit-through-seq']).toBe(String(head.seq))
+    expect(response.body.trimEnd().split('\n')).toHaveLength(await t.db.auditEvent.count())
+  })
+
   it('refuses a bad format or filter with a 400 naming the field, and non-auditors with a 403', async () => {
     expect(issuePaths(expectError(await exportOf('format=xlsx'), 400, 'VALIDATION_FAILED'))).toContain('format')
     expect(issuePaths(expectError(await exportOf('throughSeq=-3'), 400, 'VALIDATION_FAILED'))).toContain('throughSeq')
@@ -230,6 +237,20 @@ describe('an export of 100,000 events', () => {
     const rssGrowthMb = (peakRss - start.rss) / 1_048_576
     expect(heapGrowthMb, `live heap grew ${heapGrowthMb.toFixed(1)} MB`).toBeLessThan(24)
     expect(rssGrowthMb, `rss grew ${rssGrowthMb.toFixed(1)} MB`).toBeLessThan(128)
+
+    // A reader that goes away mid-export frees its connections: the next export still runs.
+    await new Promise<void>((resolve, reject) => {
+      const request = get(`http://127.0.0.1:${port}/api/v1/audit/export?format=csv`, { headers: auditor.headers })
+      request.on('response', (response) => {
+        response.once('data', () => {
+          request.destroy()
+          resolve()
+        })
+      })
+      request.on('error', (error) => (request.destroyed ? resolve() : reject(error)))
+    })
+    const again = await exportOf('format=csv&action=change.*')
+    expect(again.statusCode).toBe(200)
 
     const manifest = await manifestOf(`format=csv&throughSeq=${headers['x-audit-through-seq']}`)
     expect(manifest).toMatchObject({ rowCount: total, sha256: hash.digest('hex'), byteCount: bytes })

@@ -109,10 +109,15 @@ export function createAuditService({ db, reader, keys }: { db: Db; reader: BulkR
   }
 
   /** The seq an export runs through: the one asked for, or the head now. */
+  /**
+   * The seq an export runs through: the one asked for, but never past the head now (the export
+   * walks seq ranges up to it, so a made-up seq far ahead would mean endless empty queries).
+   */
   async function throughSeqOf(params: AuditExportParams): Promise<bigint> {
-    if (params.throughSeq) return BigInt(params.throughSeq)
     const head = await chainHeadAt(db, null)
-    return head ? BigInt(head.seq) : 0n
+    const headSeq = head ? BigInt(head.seq) : 0n
+    const asked = params.throughSeq ? BigInt(params.throughSeq) : headSeq
+    return asked < headSeq ? asked : headSeq
   }
 
   async function startExport(
