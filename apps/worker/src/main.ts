@@ -19,9 +19,15 @@ const worker = await startWorker({
   heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
   logger,
 })
+// A taken metrics port must not stop the jobs: the worker runs on without /metrics and says so loudly.
 const metrics =
   config.WORKER_METRICS_PORT > 0
-    ? await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, logger })
+    ? await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, logger }).catch(
+        (error: unknown) => {
+          logger.error({ err: error, port: config.WORKER_METRICS_PORT }, 'worker metrics endpoint did not start')
+          return null
+        },
+      )
     : null
 
 let stopping = false
