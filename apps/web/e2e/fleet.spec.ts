@@ -16,6 +16,13 @@ test('the fleet page shows probed health, filters to failing nodes, and a failin
   await expect(rows.first()).toBeVisible()
   await expect(page.locator('[data-testid="fleet-node-row"][data-health="pass"]').first()).toBeVisible()
   await expect(page.getByTestId('fleet-total-fail')).not.toHaveText('0')
+  // Only the rows in view are in the page: fewer rows rendered than nodes loaded.
+  await expect(page.getByTestId('fleet-loaded-count')).toHaveText(/^[\d,]+ nodes loaded/)
+  const loaded = Number.parseInt(
+    ((await page.getByTestId('fleet-loaded-count').textContent()) ?? '').replaceAll(',', ''),
+    10,
+  )
+  expect(await rows.count()).toBeLessThan(loaded)
 
   // Only the failing nodes, and the filter is in the address (a reload keeps it).
   await page.getByLabel('Health', { exact: true }).selectOption('fail')
