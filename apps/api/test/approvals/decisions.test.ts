@@ -1,9 +1,9 @@
 // Deciding approval stages over HTTP: the paths through a round (quorum, next stage, authorization,
 // rejection, request for information) and every refusal, each with its status and reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CabQueue, ChangeApprovalsView } from '@cabinet/contracts'
+import { CabQueue, ChangeApprovalsView, ChangeDetail } from '@cabinet/contracts'
 import { type SignedIn, type TestApp, startTestApp } from '../support/app'
-import { createCatalog, expectError, issuePaths } from '../support/fixtures'
+import { createCatalog, expectError, issuePaths, validChangeBody } from '../support/fixtures'
 import {
   approvalsOf,
   cabMembers,
@@ -293,6 +293,34 @@ describe('refusals', () => {
       404,
       'NOT_FOUND',
     )
+  })
+})
+
+describe('an emergency change', () => {
+  it('gets its ECAB stage when submitted, and one ECAB approval sends it to implementation', async () => {
+    const ecab = await cabMembers(t, 1, 'ECAB')
+    await createGroup(t, 'ecab', ecab)
+    const { catalog } = await scenario(t, admin, [{ ...stage('ecab'), dueMinutes: 120 }], {
+      conditions: { types: ['emergency'], serviceIds: [] },
+    })
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/changes',
+      headers: requester.headers,
+      payload: { ...validChangeBody(catalog), type: 'emergency' },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const change = await transition(t, requester, ChangeDetail.parse(created.json()), { event: 'submit' })
+    expect(change.state).toBe('authorize')
+    let view = await approvalsOf(t, manager, change.id)
+    expect(view.stages.map((s) => [s.name, s.status])).toEqual([['ecab stage', 'open']])
+    const dueIn = Date.parse(view.stages[0]?.dueAt as string) - Date.parse(view.stages[0]?.openedAt as string)
+    expect(dueIn).toBe(120 * 60_000)
+    view = await decideOk(ecab[0] as SignedIn, change.id, view.stages[0]?.id as string, {
+      decision: 'approve',
+      version: view.version,
+    })
+    expect(view.state).toBe('implement')
   })
 })
 
