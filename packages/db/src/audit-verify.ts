@@ -1,7 +1,7 @@
 // Walks the audit chain in seq order, a batch at a time (constant memory whatever its length), and
 // recomputes every link. Reports the first broken one and what kind of tampering explains it.
-import type { Db } from './client'
 import { GENESIS_HASH, type HashedAuditContent, hashAuditEvent } from './audit'
+import type { BulkReader } from './audit-export-reader'
 
 export type ChainBreakKind = 'altered' | 'deleted' | 'reordered'
 
@@ -22,20 +22,21 @@ export interface ChainVerificationResult {
   firstBroken?: ChainBreak
 }
 
+/** A row as Postgres printed it: text columns, jsonb as JSON text, `at` already ISO 8601 UTC. */
 interface ChainRow {
   seq: bigint
   id: string
-  at: Date
-  actor_id: string | null
-  actor_name: string
+  at: string
+  actorId: string | null
+  actorName: string
   action: string
-  entity_type: string
-  entity_id: string
-  change_id: string | null
-  before: unknown
-  after: unknown
-  request_id: string | null
-  prev_hash: string
+  entityType: string
+  entityId: string
+  changeId: string | null
+  before: string | null
+  after: string | null
+  requestId: string | null
+  prevHash: string
   hash: string
 }
 
@@ -49,16 +50,55 @@ export interface VerifyChainOptions {
 export function contentOf(row: ChainRow): HashedAuditContent {
   return {
     seq: row.seq.toString(),
-    at: row.at.toISOString(),
-    actorId: row.actor_id,
-    actorName: row.actor_name,
+    at: row.at,
+    actorId: row.actorId,
+    actorName: row.actorName,
     action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    changeId: row.change_id,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    requestId: row.request_id,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    changeId: row.changeId,
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+    requestId: row.requestId,
+  }
+}
+
+const CHAIN_COLUMNS = `seq::text, id::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  actor_id::text, actor_name, action, entity_type, entity_id, change_id::text, before::text, after::text,
+  request_id, prev_hash, hash`
+
+function toChainRow(values: (string | null)[]): ChainRow {
+  const [
+    seq,
+    id,
+    at,
+    actorId,
+    actorName,
+    action,
+    entityType,
+    entityId,
+    changeId,
+    before,
+    after,
+    requestId,
+    prev,
+    hash,
+  ] = values
+  return {
+    seq: BigInt(seq ?? 0),
+    id: id ?? '',
+    at: at ?? '',
+    actorId: actorId ?? null,
+    actorName: actorName ?? '',
+    action: action ?? '',
+    entityType: entityType ?? '',
+    entityId: entityId ?? '',
+    changeId: changeId ?? null,
+    before: before ?? null,
+    after: after ?? null,
+    requestId: requestId ?? null,
+    prevHash: prev ?? '',
+    hash: hash ?? '',
   }
 }
 
@@ -68,11 +108,15 @@ export function contentOf(row: ChainRow): HashedAuditContent {
  * the hash it names lives now: later in the chain (reordered), nowhere (deleted), or its predecessor
  * was rewritten and re-hashed without re-linking the rest (altered).
  */
-async function explainBrokenLink(db: Db, row: ChainRow, previous: ChainRow | null): Promise<ChainBreak> {
+async function explainBrokenLink(reader: BulkReader, row: ChainRow, previous: ChainRow | null): Promise<ChainBreak> {
   const expected = previous?.hash ?? GENESIS_HASH
-  const [named] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_events WHERE hash = ${row.prev_hash}`
+  const [found] = await reader.rows({
+    text: 'SELECT seq::text FROM audit_events WHERE hash = $1',
+    values: [row.prevHash],
+  })
+  const named = found ? { seq: BigInt(found[0] ?? 0) } : null
   if (named && named.seq > row.seq) {
-    return { seq: row.seq.toString(), id: row.id, kind: 'reordered', expected, found: row.prev_hash }
+    return { seq: row.seq.toString(), id: row.id, kind: 'reordered', expected, found: row.prevHash }
   }
   if (!named && previous && row.seq === previous.seq + 1n) {
     // Consecutive seqs leave no room for a deleted row: the predecessor itself was rewritten, and
@@ -81,30 +125,39 @@ async function explainBrokenLink(db: Db, row: ChainRow, previous: ChainRow | nul
       seq: previous.seq.toString(),
       id: previous.id,
       kind: 'altered',
-      expected: row.prev_hash,
+      expected: row.prevHash,
       found: previous.hash,
     }
   }
-  return { seq: row.seq.toString(), id: row.id, kind: named ? 'reordered' : 'deleted', expected, found: row.prev_hash }
+  return { seq: row.seq.toString(), id: row.id, kind: named ? 'reordered' : 'deleted', expected, found: row.prevHash }
 }
 
-export async function verifyAuditChain(db: Db, options: VerifyChainOptions = {}): Promise<ChainVerificationResult> {
+/**
+ * Reads through a BulkReader: every value as text, so the walk pays for JSON.parse of before and
+ * after (which hashing needs) and nothing else per row.
+ */
+export async function verifyAuditChain(
+  reader: BulkReader,
+  options: VerifyChainOptions = {},
+): Promise<ChainVerificationResult> {
   const batchSize = options.batchSize ?? 2000
   const through = options.throughSeq ?? 9_223_372_036_854_775_807n
   let previous: ChainRow | null = null
   let checked = 0
   for (;;) {
     const after: bigint = previous?.seq ?? 0n
-    const rows: ChainRow[] = await db.$queryRaw<ChainRow[]>`
-      SELECT seq, id::text AS id, at, actor_id::text AS actor_id, actor_name, action, entity_type, entity_id,
-             change_id::text AS change_id, before, after, request_id, prev_hash, hash
-      FROM audit_events WHERE seq > ${after} AND seq <= ${through} ORDER BY seq LIMIT ${batchSize}`
+    const rows: ChainRow[] = (
+      await reader.rows({
+        text: `SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY audit_events.seq LIMIT $3`,
+        values: [after, through, batchSize],
+      })
+    ).map(toChainRow)
     for (const row of rows) {
       checked += 1
-      if (row.prev_hash !== (previous?.hash ?? GENESIS_HASH)) {
-        return { intact: false, checked, head: link(row), firstBroken: await explainBrokenLink(db, row, previous) }
+      if (row.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
+        return { intact: false, checked, head: link(row), firstBroken: await explainBrokenLink(reader, row, previous) }
       }
-      const recomputed = hashAuditEvent(row.prev_hash, contentOf(row))
+      const recomputed = hashAuditEvent(row.prevHash, contentOf(row))
       if (recomputed !== row.hash) {
         const firstBroken: ChainBreak = {
           seq: row.seq.toString(),

@@ -4,7 +4,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChainVerification } from '@cabinet/contracts'
-import { GENESIS_HASH, hashAuditEvent, verifyAuditChain } from '@cabinet/db'
+import { type BulkReader, GENESIS_HASH, createBulkReader, hashAuditEvent, verifyAuditChain } from '@cabinet/db'
 import { type SignedIn, type TestApp, startTestApp } from '../support/app'
 import { type Catalog, createCatalog, expectError, validChangeBody } from '../support/fixtures'
 
@@ -12,9 +12,11 @@ let t: TestApp
 let catalog: Catalog
 let auditor: SignedIn
 let requester: SignedIn
+let reader: BulkReader
 
 beforeAll(async () => {
   t = await startTestApp()
+  reader = createBulkReader(t.database.url)
   catalog = await createCatalog(t.db, 2)
   auditor = await t.userWith(['auditor'])
   requester = await t.userWith(['requester'])
@@ -29,6 +31,7 @@ beforeAll(async () => {
   }
 })
 afterAll(async () => {
+  await reader?.close()
   await t?.close()
 })
 
@@ -175,7 +178,7 @@ describe('GET /api/v1/audit/verify', () => {
 
   it('walks in small batches with the same result (constant memory whatever the length)', async () => {
     const all = await rows()
-    expect(await verifyAuditChain(t.db, { batchSize: 3 })).toMatchObject({ intact: true, checked: all.length })
+    expect(await verifyAuditChain(reader, { batchSize: 3 })).toMatchObject({ intact: true, checked: all.length })
   })
 
   it('is for auditors and administrators only', async () => {

@@ -104,7 +104,7 @@ export function createAuditService({ db, reader, keys }: { db: Db; reader: BulkR
   }
 
   async function verify(now: Date): Promise<ChainVerification> {
-    const result = await verifyAuditChain(db)
+    const result = await verifyAuditChain(reader)
     return { ...result, verifiedAt: now.toISOString() }
   }
 
