@@ -83,7 +83,13 @@ function StageCard({
           <Text fw={600} size="sm">
             {stage.position}/{stageCount} · {stage.name}
           </Text>
-          <Badge color={stageStatusColors[stage.status]} variant="light" data-testid="approval-stage-status">
+          <Badge
+            color={stageStatusColors[stage.status]}
+            variant="light"
+            data-testid="approval-stage-status"
+            style={{ flexShrink: 0, overflow: 'visible' }}
+            styles={{ label: { overflow: 'visible' } }}
+          >
             {stage.status}
           </Badge>
         </Group>
