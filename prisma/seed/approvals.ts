@@ -87,7 +87,8 @@ export async function approveAllStages(
   }
   for (let guard = 0; guard < 50; guard += 1) {
     const view = await read(reader)
-    if (view.state !== 'authorize') break
+    // Complete but still in authorize: another module held the authorization (the next step says why).
+    if (view.state !== 'authorize' || view.approvalsComplete) break
     const open = view.stages.find((stage) => stage.status === 'open')
     if (!open) throw new Error(`${view.number} awaits authorization with no open approval stage`)
     const decider = open.eligible.find((person) => {
