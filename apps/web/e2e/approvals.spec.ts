@@ -113,3 +113,23 @@ test('a moderate-risk change goes through two approval stages to scheduled', asy
   await page.reload()
   await expect(page.getByTestId('change-state')).toHaveText('scheduled')
 })
+
+test('an admin creates an approval policy in the console, sees it in order, and deletes it', async ({ page }) => {
+  const name = uniqueTitle('E2E policy')
+  await signInAt(page, '/cab/policies', 'admin')
+  await page.getByRole('button', { name: 'New policy', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'New approval policy' })
+  await dialog.getByLabel('Name', { exact: true }).fill(name)
+  // After the catch-all default (priority 1000), so it never decides another spec's change.
+  await dialog.getByLabel('Priority', { exact: true }).fill('9999')
+  await dialog.getByLabel('Stage name', { exact: true }).fill('Security look')
+  await dialog.getByRole('button', { name: 'Create policy', exact: true }).click()
+  await expect(dialog).toBeHidden()
+  const card = page.getByTestId('approval-policy').filter({ hasText: name })
+  await expect(card).toContainText('Security look')
+  await expect(page.getByTestId('approval-policy').last()).toContainText(name)
+
+  await card.getByRole('button', { name: 'Edit', exact: true }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete policy', exact: true }).click()
+  await expect(page.getByTestId('approval-policy').filter({ hasText: name })).toHaveCount(0)
+})

@@ -1,38 +1,15 @@
 // /cab/policies: the approval policies in the order they are tried, each with its conditions and
-// stages; admins edit a policy's priority, whether it is on, and its stages (with the version read).
-import {
-  ApprovalGroupKind,
-  type ApprovalPolicyView,
-  ExpiryAction,
-  type PolicyStageView,
-  QuorumKind,
-} from '@cabinet/contracts'
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Modal,
-  MultiSelect,
-  NativeSelect,
-  NumberInput,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
-import { IconPlus, IconTrash } from '@tabler/icons-react'
+// stages; admins create, edit (with the version read) and delete them.
+import type { ApprovalPolicyView, PolicyStageView } from '@cabinet/contracts'
+import { Badge, Button, Card, Group, Modal, Stack, Table, Text, Title } from '@mantine/core'
+import { IconPlus } from '@tabler/icons-react'
 import { useState } from 'react'
-import { ErrorState, errorMessage, LoadingBlock } from '../../components/StatusViews'
-import { isApiError } from '../../lib/api-client'
+import { ErrorState, LoadingBlock } from '../../components/StatusViews'
 import { changeTypeLabels, riskLevelLabels, subcategoryLabels } from '../../lib/labels'
 import { useSession } from '../auth/api'
-import { usePolicies, useUpdatePolicy } from './api'
+import { usePolicies } from './api'
 import { expiryLabels, formatMinutes, groupKindLabels } from './labels'
+import { PolicyForm } from './PolicyForm'
 
 function conditionsText(policy: ApprovalPolicyView): string {
   const { conditions } = policy
@@ -53,7 +30,8 @@ export function PoliciesPage() {
   const policies = usePolicies()
   const session = useSession()
   const isAdmin = session.data?.user.roles.includes('admin') ?? false
-  const [editing, setEditing] = useState<ApprovalPolicyView | null>(null)
+  /** The policy in the dialog: one to edit, 'new' to create one, null when closed. */
+  const [editing, setEditing] = useState<ApprovalPolicyView | 'new' | null>(null)
 
   if (policies.isPending) return <LoadingBlock rows={8} label="Loading approval policies" />
   if (policies.isError)
@@ -62,7 +40,14 @@ export function PoliciesPage() {
     )
   return (
     <Stack gap="md">
-      <Title order={2}>Approval policies</Title>
+      <Group justify="space-between">
+        <Title order={2}>Approval policies</Title>
+        {isAdmin && (
+          <Button size="xs" leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+            New policy
+          </Button>
+        )}
+      </Group>
       <Text size="sm" c="dimmed">
         Tried in this order; the first enabled policy whose conditions a change meets decides its approval stages.
       </Text>
@@ -90,8 +75,19 @@ export function PoliciesPage() {
           </Stack>
         </Card>
       ))}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={`Edit ${editing?.name ?? ''}`} size="xl">
-        {editing && <PolicyForm key={editing.id} policy={editing} onDone={() => setEditing(null)} />}
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? 'New approval policy' : `Edit ${editing?.name ?? ''}`}
+        size="xl"
+      >
+        {editing && (
+          <PolicyForm
+            key={editing === 'new' ? 'new' : editing.id}
+            policy={editing === 'new' ? null : editing}
+            onDone={() => setEditing(null)}
+          />
+        )}
       </Modal>
     </Stack>
   )
@@ -126,155 +122,5 @@ function StagesTable({ stages }: { stages: readonly PolicyStageView[] }) {
         ))}
       </Table.Tbody>
     </Table>
-  )
-}
-
-/** A stage being edited; `draftId` keeps React's identity for it while stages are added and removed. */
-type DraftStage = Omit<PolicyStageView, 'position'> & { draftId: number }
-let nextDraftId = 0
-
-function PolicyForm({ policy, onDone }: { policy: ApprovalPolicyView; onDone: () => void }) {
-  const update = useUpdatePolicy()
-  const [priority, setPriority] = useState<number>(policy.priority)
-  const [enabled, setEnabled] = useState(policy.enabled)
-  const [stages, setStages] = useState<DraftStage[]>(() =>
-    policy.stages.map(({ position: _position, ...stage }) => ({ ...stage, draftId: nextDraftId++ })),
-  )
-  const setStage = (index: number, patch: Partial<DraftStage>) =>
-    setStages(stages.map((stage, at) => (at === index ? { ...stage, ...patch } : stage)))
-  const issueAt = (path: string) =>
-    isApiError(update.error) ? update.error.fieldIssues.find((issue) => issue.path === path)?.message : undefined
-
-  const save = () =>
-    update.mutate(
-      {
-        id: policy.id,
-        patch: {
-          version: policy.version,
-          priority,
-          enabled,
-          stages: stages.map(({ draftId: _draftId, ...stage }) => stage),
-        },
-      },
-      { onSuccess: onDone },
-    )
-
-  return (
-    <Stack>
-      {update.error && !isApiError(update.error, 'VALIDATION_FAILED') && (
-        <Alert color="red" variant="light" role="alert">
-          {errorMessage(update.error)}
-        </Alert>
-      )}
-      <Group>
-        <NumberInput
-          label="Priority"
-          value={priority}
-          onChange={(value) => setPriority(Number(value))}
-          min={0}
-          w={140}
-        />
-        <Switch
-          label="Enabled"
-          checked={enabled}
-          onChange={(event) => setEnabled(event.currentTarget.checked)}
-          mt="lg"
-        />
-      </Group>
-      {stages.map((stage, index) => (
-        <Card key={stage.draftId} withBorder padding="sm" aria-label={`Stage ${index + 1}`}>
-          <Group align="flex-end" gap="xs" wrap="wrap">
-            <TextInput
-              label="Stage name"
-              value={stage.name}
-              onChange={(event) => setStage(index, { name: event.currentTarget.value })}
-              error={issueAt(`stages.${index}.name`)}
-              w={180}
-            />
-            <MultiSelect
-              label="Groups"
-              data={ApprovalGroupKind.options.map((kind) => ({ value: kind, label: groupKindLabels[kind] }))}
-              value={[...stage.groupKinds]}
-              onChange={(kinds) => setStage(index, { groupKinds: kinds as DraftStage['groupKinds'] })}
-              error={issueAt(`stages.${index}.groupKinds`)}
-              w={220}
-            />
-            <NativeSelect
-              label="Quorum"
-              data={QuorumKind.options}
-              value={stage.quorum.kind}
-              onChange={(event) => {
-                const kind = event.currentTarget.value as DraftStage['quorum']['kind']
-                setStage(index, {
-                  quorum: { kind, value: kind === 'count' ? 2 : kind === 'percent' ? 50 : null },
-                })
-              }}
-            />
-            {stage.quorum.value !== null && (
-              <NumberInput
-                label={stage.quorum.kind === 'percent' ? 'Percent' : 'N'}
-                value={stage.quorum.value}
-                onChange={(value) => setStage(index, { quorum: { ...stage.quorum, value: Number(value) } })}
-                error={issueAt(`stages.${index}.quorum.value`)}
-                w={90}
-              />
-            )}
-            <NumberInput
-              label="Due (minutes)"
-              value={stage.dueMinutes}
-              onChange={(value) => setStage(index, { dueMinutes: Number(value) })}
-              error={issueAt(`stages.${index}.dueMinutes`)}
-              w={130}
-            />
-            <NativeSelect
-              label="When overdue"
-              data={ExpiryAction.options.map((action) => ({ value: action, label: action }))}
-              value={stage.expiryAction}
-              onChange={(event) =>
-                setStage(index, { expiryAction: event.currentTarget.value as DraftStage['expiryAction'] })
-              }
-            />
-            <ActionIcon
-              variant="subtle"
-              color="red"
-              aria-label={`Remove stage ${index + 1}`}
-              disabled={stages.length === 1}
-              onClick={() => setStages(stages.filter((_, at) => at !== index))}
-            >
-              <IconTrash size={16} />
-            </ActionIcon>
-          </Group>
-        </Card>
-      ))}
-      <Group justify="space-between">
-        <Button
-          variant="subtle"
-          leftSection={<IconPlus size={16} />}
-          onClick={() =>
-            setStages([
-              ...stages,
-              {
-                name: 'New stage',
-                groupKinds: ['technical'],
-                quorum: { kind: 'any', value: null },
-                dueMinutes: 2880,
-                expiryAction: 'escalate',
-                draftId: nextDraftId++,
-              },
-            ])
-          }
-        >
-          Add stage
-        </Button>
-        <Group>
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button onClick={save} loading={update.isPending}>
-            Save policy
-          </Button>
-        </Group>
-      </Group>
-    </Stack>
   )
 }

@@ -1,6 +1,7 @@
 // CAB approvals: a change's stages, decisions, the review queue, policies and re-authentication.
 import {
   ApprovalDecisionBody,
+  ApprovalPolicyBody,
   ApprovalPolicyList,
   ApprovalPolicyPatch,
   ApprovalPolicyView,
@@ -13,7 +14,7 @@ import {
   type RiskLevel,
 } from '@cabinet/contracts'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { apiRequest } from '../../lib/api-client'
+import { apiRequest, NoContent } from '../../lib/api-client'
 import { changeKeys } from '../changes/api'
 
 export interface QueueFilters {
@@ -105,6 +106,25 @@ export function usePolicies() {
   return useQuery({
     queryKey: approvalKeys.policies(),
     queryFn: ({ signal }) => apiRequest('GET', '/approval-policies', ApprovalPolicyList, { signal }),
+  })
+}
+
+export function useCreatePolicy() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: ApprovalPolicyBody) =>
+      apiRequest('POST', '/approval-policies', ApprovalPolicyView, {
+        body: { schema: ApprovalPolicyBody, value: body },
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: approvalKeys.policies() }),
+  })
+}
+
+export function useDeletePolicy() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => apiRequest('DELETE', `/approval-policies/${encodeURIComponent(id)}`, NoContent),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: approvalKeys.policies() }),
   })
 }
 
