@@ -66,7 +66,7 @@ export function DriftListPage() {
               <Table.Thead>
                 <Table.Tr>
                   {COLUMNS.map((column) => (
-                    <Table.Th key={column}>{column}</Table.Th>
+                    <Table.Th key={column}>{column === '' && status !== 'open' ? 'Reviewed' : column}</Table.Th>
                   ))}
                 </Table.Tr>
               </Table.Thead>
