@@ -1,6 +1,6 @@
 // An auditor's journey: sign in, open the audit trail, filter it to one change, export it as CSV
 // (a real download whose rows are that change's events, with its signed manifest beside it), and
-// verify the chain intact. The change is raised here, so the spec depends on no other's data.
+// verify the chain intact; then download the change's history as Markdown. The change is raised here, so the spec depends on no other's data.
 import { readFile } from 'node:fs/promises'
 import { expect, test } from '@playwright/test'
 import { createChangeThroughForm, openAs, signInAt, uniqueTitle } from './support'
@@ -57,4 +57,14 @@ test('an auditor filters the trail, exports it as CSV with a manifest, and sees 
   const verdict = page.getByTestId('chain-verdict')
   await expect(verdict).toContainText('Chain intact')
   await expect(verdict).toContainText('events checked')
+
+  // The change's history as Markdown, from its page.
+  await page.goto(`/changes/${number}`)
+  const historyDownload = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Download history (Markdown)', exact: true }).click()
+  const history = await historyDownload
+  expect(history.suggestedFilename()).toBe(`${number}-history.md`)
+  const markdown = await readFile(await history.path(), 'utf8')
+  expect(markdown.startsWith(`# ${number}: `)).toBe(true)
+  expect(markdown).toContain('`change.created`')
 })
