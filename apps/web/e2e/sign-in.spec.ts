@@ -30,7 +30,15 @@ test('an auditor sees the change list but is offered no way to raise or edit a c
   // Neither the page's button nor the navigation offers a new change.
   await expect(page.getByRole('link', { name: 'New change' })).toHaveCount(0)
   await expect(page.getByRole('button', { name: 'New change' })).toHaveCount(0)
-  await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link')).toHaveText(['Changes'])
+  // Every read-only page, the auditor's own Audit page, and nothing that raises or decides a change.
+  await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link')).toHaveText([
+    'Changes',
+    'Fleet',
+    'Calendar',
+    'Audit',
+    'Reviews',
+    'KPIs',
+  ])
 
   // A link to the form from elsewhere explains instead of showing a form the API would refuse.
   await page.goto('/changes/new')
