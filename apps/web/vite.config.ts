@@ -23,6 +23,11 @@ export default defineConfig({
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/ },
             { name: 'mantine', test: /node_modules[\\/](@mantine|@floating-ui)[\\/]/ },
+            // Only the fleet and KPI pages draw charts: other pages need not wait for recharts and d3.
+            {
+              name: 'charts',
+              test: /node_modules[\\/](recharts|d3-[a-z]+|victory-vendor|decimal\.js-light|internmap|@reduxjs|redux|immer|reselect|es-toolkit|eventemitter3|use-sync-external-store)[\\/]/,
+            },
             { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
