@@ -8,10 +8,7 @@ import { Cursor, Id, Timestamp, pageOf, text } from './common'
 const ChangeRef = z.union([Id, z.string().regex(/^CHG\d{7,}$/, 'must be a uuid or a change number like CHG0000001')])
 
 /** A stored sequence number: digits only, within a Postgres bigint. */
-export const AuditSeq = z
-  .string()
-  .regex(/^\d{1,18}$/, 'must be a positive whole number')
-  .refine((value) => BigInt(value) > 0n, 'must be a positive whole number')
+export const AuditSeq = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a positive whole number')
 
 const AuditFilterFields = {
   from: Timestamp.optional(),

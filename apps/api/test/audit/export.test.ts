@@ -177,6 +177,8 @@ describe('GET /api/v1/audit/export', () => {
   it('refuses a bad format or filter with a 400 naming the field, and non-auditors with a 403', async () => {
     expect(issuePaths(expectError(await exportOf('format=xlsx'), 400, 'VALIDATION_FAILED'))).toContain('format')
     expect(issuePaths(expectError(await exportOf('throughSeq=-3'), 400, 'VALIDATION_FAILED'))).toContain('throughSeq')
+    expect(issuePaths(expectError(await exportOf('throughSeq=abc'), 400, 'VALIDATION_FAILED'))).toContain('throughSeq')
+    expect(issuePaths(expectError(await exportOf('throughSeq=0'), 400, 'VALIDATION_FAILED'))).toContain('throughSeq')
     expect(issuePaths(expectError(await exportOf('from=soon'), 400, 'VALIDATION_FAILED'))).toContain('from')
     expectError(await exportOf('format=csv', requester), 403, 'FORBIDDEN')
   })
