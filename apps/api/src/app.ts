@@ -23,9 +23,13 @@ import { registerFleetModule } from './modules/fleet/fleet.module'
 import { createChangeHooks } from './modules/changes/change-hooks'
 import { registerChangesModule } from './modules/changes/changes.module'
 import { registerHealthRoutes } from './modules/health/health.routes'
+import { registerGateModule } from './modules/gate/gate.module'
 import { registerKpisModule } from './modules/kpis/kpis.module'
+import { registerNotificationsModule } from './modules/notifications/notifications.module'
+import { registerMeetingsModule } from './modules/meetings/meetings.module'
 import { registerReviewsModule } from './modules/reviews/reviews.module'
 import { registerScheduleModule } from './modules/schedule/schedule.module'
+import { registerTemplatesModule } from './modules/templates/templates.module'
 
 export interface AppDeps {
   config: ApiConfig
@@ -90,6 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerScheduleModule(app, { ...deps, changeHooks })
   const changeServices = await registerChangesModule(app, { ...deps, changeHooks })
   await registerApprovalsModule(app, { ...deps, changeHooks, ...changeServices })
+  const notifications = await registerNotificationsModule(app, { ...deps, changeHooks })
+  await registerGateModule(app, { ...deps, changeHooks, ...notifications })
+  await registerTemplatesModule(app, { ...deps, ...changeServices })
+  await registerMeetingsModule(app, { ...deps, ...changeServices })
   await registerAuditModule(app, deps)
 
   await registerConsole(app, config.WEB_DIST_DIR)

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: 409,
   /** The approval stage is not open for decisions (already decided, withdrawn, or not reached yet). */
   APPROVAL_NOT_OPEN: 409,
+  /** The standard change template is not approved, retired, or was read at an older version; `details.reason` says which. */
+  TEMPLATE_NOT_USABLE: 409,
   /** The record is referenced elsewhere and cannot be removed. */
   IN_USE: 409,
   /** The change is no longer `new`, so its fields are frozen. */

@@ -9,6 +9,7 @@ import type {
   ConfigItemRef,
   CreateChangeBody,
   RiskAssessmentView,
+  RiskLevel,
   UpdateChangeBody,
 } from '@cabinet/contracts'
 import type { Db, DbOrTx, Prisma } from '@cabinet/db'
@@ -39,6 +40,14 @@ export interface ChangeServiceDeps {
 }
 
 type CreateInput = Prisma.ChangeRequestUncheckedCreateInput
+
+/** What a standard change from a template adds to creation (templates module). */
+export interface CreateOptions {
+  /** The risk level the template fixes, recorded as an override of the computed one. */
+  riskOverride?: { level: RiskLevel; reason: string }
+  /** Runs in the creating transaction after its audit event: e.g. record the template and submit. */
+  within?: (tx: Prisma.TransactionClient, created: { id: string; version: number }) => Promise<void>
+}
 
 const EDITOR_ROLES = new Set(['change_manager', 'admin'])
 
@@ -123,7 +132,11 @@ export function createChangeService({ db, configItems, evaluateRisk, hooks, logg
     return change
   }
 
-  async function create(ctx: RequestContext, body: CreateChangeBody): Promise<ChangeDetail> {
+  async function create(
+    ctx: RequestContext,
+    body: CreateChangeBody,
+    options: CreateOptions = {},
+  ): Promise<ChangeDetail> {
     const riskRequest: RiskRequest = {
       category: body.category,
       subcategory: body.subcategory ?? null,
@@ -159,7 +172,7 @@ export function createChangeService({ db, configItems, evaluateRisk, hooks, logg
         rollbackPlan: body.rollbackPlan,
         riskQuestionnaire: body.riskQuestionnaire,
         targetDriverVersion: body.targetDriverVersion ?? null,
-        riskLevel: evaluation.result.level,
+        riskLevel: options.riskOverride?.level ?? evaluation.result.level,
         riskScore: evaluation.result.score,
         createdAt: ctx.now,
       }
@@ -168,7 +181,20 @@ export function createChangeService({ db, configItems, evaluateRisk, hooks, logg
         data: items.map((item) => ({ changeId: created.id, kind: item.kind, itemId: item.id })),
       })
       const assessment = await tx.riskAssessment.create({
-        data: { ...riskAssessmentData(evaluation), changeId: created.id, revision: 1, createdAt: ctx.now },
+        data: {
+          ...riskAssessmentData(evaluation),
+          ...(options.riskOverride
+            ? {
+                level: options.riskOverride.level,
+                overrideLevel: options.riskOverride.level,
+                overrideReason: options.riskOverride.reason,
+                overrideById: ctx.actor.id,
+              }
+            : {}),
+          changeId: created.id,
+          revision: 1,
+          createdAt: ctx.now,
+        },
       })
       // Last in the transaction: the audit chain is locked from here until COMMIT.
       await recordAudit(tx, ctx, {
@@ -178,6 +204,7 @@ export function createChangeService({ db, configItems, evaluateRisk, hooks, logg
         changeId: created.id,
         after: changeAuditSnapshot(created, items.length),
       })
+      await options.within?.(tx, created)
       return { created, assessment }
     })
     const { created } = stored
