@@ -61,7 +61,13 @@ function sshNode(hostKey?: string): ReachableNode {
 }
 
 const config = { ...readFleetConfig({}), FLEET_PROBE_TIMEOUT_MS: 30_000, FLEET_SSH_CONNECT_TIMEOUT_MS: 10_000 }
-const expected = { driverVersion: '570.133.20', driverChange: null, gpuCount: 8, firmwareVersion: null }
+const expected = {
+  driverVersion: '570.133.20',
+  driverChange: null,
+  cudaVersion: '12.8',
+  gpuCount: 8,
+  firmwareVersion: null,
+}
 const now = () => new Date()
 
 describe('fleet probes over SSH (real sshd)', () => {

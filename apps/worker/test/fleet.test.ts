@@ -190,7 +190,11 @@ describe('fleet probes', () => {
       openDrift: 1,
       driverVersion: '575.51.02',
     })
-    expect(await database.db.auditEvent.count({ where: { action: 'fleet.drift.detected' } })).toBe(1)
+    expect(
+      await database.db.auditEvent.count({
+        where: { action: 'fleet.drift.detected', entityId: { in: moved.map((record) => record.id) } },
+      }),
+    ).toBe(1)
   })
 
   it('runs at most FLEET_PROBE_CONCURRENCY probes at once on the fleet queue', async () => {

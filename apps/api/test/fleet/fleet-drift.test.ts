@@ -15,7 +15,8 @@ let change: { id: string; number: string }
 beforeAll(async () => {
   t = await startTestApp()
   fleet = await createFleetFixture(t.db)
-  for (const driver of ['575.51.02', '560.35.03', '570.86.15']) {
+  // All three report CUDA 12.8, as the expected 570.133.20 does: one driver record each, no cuda record.
+  for (const driver of ['575.51.02', '570.124.06', '570.86.15']) {
     const node = await fleet.addNode({ driver, catalogDriver: '570.133.20' })
     nodes.push(node)
   }
@@ -65,7 +66,7 @@ describe('drift', () => {
     expect(byNode.get(nodes[1]?.id ?? '')).toMatchObject({
       expected: '570.133.20',
       expectedChange: null,
-      observed: '560.35.03',
+      observed: '570.124.06',
     })
 
     const first = await list('?limit=2')

@@ -63,7 +63,8 @@ describe('fleet summary', () => {
     expect(fallen?.healthReasons.some((reason) => /^critical-xid: .*79/.test(reason))).toBe(true)
     const ecc = summary.unhealthy.find((node) => node.hostname === 'east-c')
     expect(ecc?.healthReasons.some((reason) => reason.startsWith('ecc:'))).toBe(true)
-    expect(summary.openDrift).toBe(1)
+    // east-d runs another driver; east-b lost a GPU (a gpu_count record beside its failed gate).
+    expect(summary.openDrift).toBe(2)
     expect(summary.lastProbeAt).not.toBeNull()
 
     const west = (await get(`/api/v1/fleet/summary?clusterId=${other.clusterId}`)).json() as FleetSummary
@@ -92,7 +93,7 @@ describe('fleet nodes', () => {
       gpusSeen: 7,
       driverVersion: '570.133.20',
       health: 'fail',
-      openDrift: false,
+      openDrift: true,
     })
     expect(all[1]?.healthReasons.length).toBeLessThanOrEqual(5)
     expect(all[4]).toMatchObject({

@@ -4,7 +4,7 @@
 // both call this. A job id already stored means the run happened: a redelivered job does nothing.
 import { gzipSync } from 'node:zlib'
 import type { Logger } from 'pino'
-import type { GateResultView, GpuProbeRow, ProbeStatus, ProbeVerdict } from '@cabinet/contracts'
+import type { DriftField, GateResultView, GpuProbeRow, ProbeStatus, ProbeVerdict } from '@cabinet/contracts'
 import { type Db, Prisma } from '@cabinet/db'
 import {
   type CommandResult,
@@ -182,6 +182,9 @@ export async function runProbe(
   }
 }
 
+/** nvidia-smi prints "12.8"; compared as major.minor so a "12.8.0" elsewhere is the same release. */
+const majorMinor = (version: string) => version.split('.').slice(0, 2).join('.')
+
 const known = (reading: { known: true; value: string } | { known: false } | undefined) =>
   reading?.known ? reading.value : null
 
@@ -221,7 +224,12 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
           detail: {
             gpus: run.gpus,
             gates: run.gates,
-            expected: { driverVersion: expected.driverVersion, driverChange: expected.driverChange },
+            expected: {
+              driverVersion: expected.driverVersion,
+              driverChange: expected.driverChange,
+              cudaVersion: expected.cudaVersion,
+              gpuCount: expected.gpuCount,
+            },
           } as unknown as Prisma.InputJsonValue,
           rawGzip: new Uint8Array(gzipSync(JSON.stringify(run.outputs))),
         },
@@ -233,7 +241,7 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
         return { outcome: 'probed', probeId: probe.id, status: run.status, verdict: run.verdict, driftOpened: 0 }
       }
       let driftOpened = 0
-      const observe = async (field: 'driver' | 'firmware', want: string | null, seen: string | null) => {
+      const observe = async (field: DriftField, want: string | null, seen: string | null) => {
         if (run.status !== 'ok' || !want || !seen || want === seen) return
         const outcome = await recordDrift(tx, {
           nodeId: node.id,
@@ -242,13 +250,18 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
           at: run.startedAt,
           field,
           expected: want,
-          expectedChange: field === 'driver' ? expected.driverChange : null,
+          // The driver and the CUDA version it reports come from the change; GPU count and firmware from the catalog.
+          expectedChange: field === 'driver' || field === 'cuda' ? expected.driverChange : null,
           observed: seen,
         })
         if (outcome === 'opened') driftOpened += 1
       }
       await observe('driver', expected.driverVersion, driver)
+      await observe('cuda', expected.cudaVersion, cuda === null ? null : majorMinor(cuda))
       await observe('firmware', expected.firmwareVersion, firmware)
+      // A missing GPU fails the gpus-visible gate and is also a drift record: the node no longer is what
+      // the catalog says, and someone has to decide whether it is repaired or the catalog changed.
+      await observe('gpu_count', String(expected.gpuCount), gpusSeen === null ? null : String(gpusSeen))
       const openDrift = await tx.fleetDrift.count({ where: { nodeId: node.id, status: 'open' } })
       const state = {
         health: run.verdict,
