@@ -64,6 +64,36 @@ export const ClusterView = z.object({
 export type ClusterView = z.infer<typeof ClusterView>
 export const ClusterPatch = patchOf(ClusterBody)
 
+/** How fleet probes reach a node (docs/fleet.md). A private key is never accepted: only where it is. */
+const sshPort = z.number().int().min(1).max(65535)
+const sshUser = z
+  .string()
+  .trim()
+  .max(32)
+  .regex(/^[a-z_][a-z0-9_.-]*$/, 'must be a login name (lowercase letters, digits, ".", "_" and "-")')
+/** As `ssh-keygen -l -E sha256` prints it: SHA256: and 43 base64 characters (padding optional). */
+const sshHostKeySha256 = z
+  .string()
+  .trim()
+  .regex(
+    /^SHA256:[A-Za-z0-9+/]{43}=?$/,
+    'must be a host key fingerprint as ssh-keygen -l -E sha256 prints it (SHA256:...)',
+  )
+/** The same shapes as the nodes_ssh_key_ref_shape CHECK: a private key pasted here fails both. */
+const sshKeyRef = z
+  .string()
+  .trim()
+  .max(1000)
+  .regex(
+    /^(file:\/\S+|env:[A-Za-z_][A-Za-z0-9_]*)$/,
+    'must say where the private key is, file:/path or env:NAME, never the key itself',
+  )
+const absolutePath = z
+  .string()
+  .trim()
+  .max(1000)
+  .regex(/^\/\S*$/, 'must be an absolute path without spaces')
+
 export const NodeBody = z.object({
   hostname,
   clusterId: Id,
@@ -74,7 +104,14 @@ export const NodeBody = z.object({
   firmwareVersion: text(64).nullable().default(null),
   transport: NodeTransport.default('simulated'),
   scheduler: NodeScheduler.default('none'),
+  /** The SSH host (or the simulator's host) when it is not the hostname. */
   address: text(253).nullable().default(null),
+  sshPort: sshPort.nullable().default(null),
+  sshUser: sshUser.nullable().default(null),
+  sshHostKeySha256: sshHostKeySha256.nullable().default(null),
+  sshKeyRef: sshKeyRef.nullable().default(null),
+  /** A simulated node's gpu-sim state folder. */
+  simStateDir: absolutePath.nullable().default(null),
 })
 export const NodeView = z.object({
   id: Id,
@@ -89,6 +126,12 @@ export const NodeView = z.object({
   transport: NodeTransport,
   scheduler: NodeScheduler,
   address: z.string().nullable(),
+  sshPort: z.number().int().nullable(),
+  sshUser: z.string().nullable(),
+  sshHostKeySha256: z.string().nullable(),
+  /** Where the key is (file:/path or env:NAME); the key itself is never stored or returned. */
+  sshKeyRef: z.string().nullable(),
+  simStateDir: z.string().nullable(),
   lastProbeAt: Timestamp.nullable(),
   version: z.number().int(),
   createdAt: Timestamp,

@@ -56,6 +56,11 @@ export function toNodeView(row: NodeRow): NodeView {
     transport: row.transport,
     scheduler: row.scheduler,
     address: row.address,
+    sshPort: row.sshPort,
+    sshUser: row.sshUser,
+    sshHostKeySha256: row.sshHostKeySha256,
+    sshKeyRef: row.sshKeyRef,
+    simStateDir: row.simStateDir,
     lastProbeAt: row.lastProbeAt?.toISOString() ?? null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -196,6 +201,11 @@ export interface NodeUpsert {
   transport: string
   scheduler: string
   address: string | null
+  sshPort: number | null
+  sshUser: string | null
+  sshHostKeySha256: string | null
+  sshKeyRef: string | null
+  simStateDir: string | null
 }
 
 /**
@@ -207,20 +217,25 @@ export async function upsertNodesByHostname(db: DbOrTx, nodes: readonly NodeUpse
   // xmax is 0 only on a row this statement inserted: the usual Postgres test for "created, not updated".
   return db.$queryRaw<{ hostname: string; created: boolean }[]>`
     INSERT INTO nodes (hostname, cluster_id, gpu_model, gpu_count, driver_version, cuda_version,
-                       firmware_version, transport, scheduler, address, updated_at)
+                       firmware_version, transport, scheduler, address, ssh_port, ssh_user, ssh_host_key_sha256,
+                       ssh_key_ref, sim_state_dir, updated_at)
     SELECT v.hostname, v.cluster_id, v.gpu_model::"GpuModel", v.gpu_count, v.driver_version, v.cuda_version,
-           v.firmware_version, v.transport::"NodeTransport", v.scheduler::"NodeScheduler", v.address, ${now}::timestamptz
+           v.firmware_version, v.transport::"NodeTransport", v.scheduler::"NodeScheduler", v.address, v.ssh_port,
+           v.ssh_user, v.ssh_host_key_sha256, v.ssh_key_ref, v.sim_state_dir, ${now}::timestamptz
     FROM unnest(${column('hostname')}::text[], ${column('clusterId')}::uuid[], ${column('gpuModel')}::text[],
                 ${column('gpuCount')}::int[], ${column('driverVersion')}::text[], ${column('cudaVersion')}::text[],
                 ${column('firmwareVersion')}::text[], ${column('transport')}::text[], ${column('scheduler')}::text[],
-                ${column('address')}::text[])
+                ${column('address')}::text[], ${column('sshPort')}::int[], ${column('sshUser')}::text[],
+                ${column('sshHostKeySha256')}::text[], ${column('sshKeyRef')}::text[], ${column('simStateDir')}::text[])
       AS v(hostname, cluster_id, gpu_model, gpu_count, driver_version, cuda_version, firmware_version,
-           transport, scheduler, address)
+           transport, scheduler, address, ssh_port, ssh_user, ssh_host_key_sha256, ssh_key_ref, sim_state_dir)
     ON CONFLICT (hostname) DO UPDATE SET
       cluster_id = EXCLUDED.cluster_id, gpu_model = EXCLUDED.gpu_model, gpu_count = EXCLUDED.gpu_count,
       driver_version = EXCLUDED.driver_version, cuda_version = EXCLUDED.cuda_version,
       firmware_version = EXCLUDED.firmware_version, transport = EXCLUDED.transport,
-      scheduler = EXCLUDED.scheduler, address = EXCLUDED.address,
+      scheduler = EXCLUDED.scheduler, address = EXCLUDED.address, ssh_port = EXCLUDED.ssh_port,
+      ssh_user = EXCLUDED.ssh_user, ssh_host_key_sha256 = EXCLUDED.ssh_host_key_sha256,
+      ssh_key_ref = EXCLUDED.ssh_key_ref, sim_state_dir = EXCLUDED.sim_state_dir,
       version = nodes.version + 1, updated_at = EXCLUDED.updated_at
     RETURNING hostname, (xmax = 0) AS created`
 }

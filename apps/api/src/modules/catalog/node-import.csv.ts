@@ -15,7 +15,13 @@ export const NODE_CSV_COLUMNS = [
   'transport',
   'scheduler',
   'address',
+  'sshPort',
+  'sshUser',
+  'sshHostKeySha256',
+  'sshKeyRef',
+  'simStateDir',
 ] as const
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['gpuCount', 'sshPort'])
 const REQUIRED_COLUMNS = ['hostname', 'cluster', 'gpuModel', 'gpuCount'] as const
 const COLUMN_BY_LOWERCASE = new Map(NODE_CSV_COLUMNS.map((column) => [column.toLowerCase(), column]))
 
@@ -79,7 +85,7 @@ export function parseNodeCsv(text: string): unknown[] {
       const value = fields[index] ?? ''
       if (value === '') return
       // Left as text when not an integer, so validation names the field instead of guessing.
-      node[column] = column === 'gpuCount' && /^-?\d+$/.test(value) ? Number(value) : value
+      node[column] = INTEGER_COLUMNS.has(column) && /^-?\d+$/.test(value) ? Number(value) : value
     })
     return node
   })
