@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   /** How long a SIGTERM waits for running jobs before handing them back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** The API's webhook secret key file (64 hex characters): opens the secrets deliveries are signed with. */
+  WEBHOOK_SECRET_KEY_FILE: z.string().min(1).optional(),
 })
 
 export type WorkerConfig = z.infer<typeof EnvSchema>

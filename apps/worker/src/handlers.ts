@@ -5,6 +5,7 @@ import type { JobHandlers } from './handler-types'
 import { approvalsHandlers } from './jobs/approvals.jobs'
 import { fleetHandlers } from './jobs/fleet.jobs'
 import { maintenanceHandlers } from './jobs/maintenance.jobs'
+import { notificationsHandlers } from './jobs/notifications.jobs'
 import { reviewsHandlers } from './jobs/reviews.jobs'
 import { scheduleHandlers } from './jobs/schedule.jobs'
 
@@ -13,6 +14,7 @@ export type { HandlerDeps, JobHandler, JobHandlers } from './handler-types'
 export const jobHandlers: JobHandlers = {
   ...approvalsHandlers,
   ...maintenanceHandlers,
+  ...notificationsHandlers,
   ...fleetHandlers,
   ...reviewsHandlers,
   ...scheduleHandlers,

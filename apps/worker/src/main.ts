@@ -3,11 +3,13 @@ import { Redis } from 'ioredis'
 import pino from 'pino'
 import { createDb } from '@cabinet/db'
 import { readWorkerConfig } from './env'
+import { readWebhookKeyFile, setWebhookKey } from './notifications/keyring'
 import { startMetricsServer } from './metrics'
 import { startWorker } from './worker'
 
 const config = readWorkerConfig()
 const logger = pino({ level: config.LOG_LEVEL, name: 'cabinet-worker' })
+if (config.WEBHOOK_SECRET_KEY_FILE) setWebhookKey(readWebhookKeyFile(config.WEBHOOK_SECRET_KEY_FILE))
 const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: config.DB_POOL_SIZE })
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'cabinet-worker' })
 const worker = await startWorker({

@@ -6,15 +6,18 @@ import { APPROVALS_JOBS } from './jobs/approvals.jobs'
 import type { JobDefinition } from './jobs/definition'
 import { FLEET_JOBS } from './jobs/fleet.jobs'
 import { MAINTENANCE_JOBS } from './jobs/maintenance.jobs'
+import { NOTIFICATIONS_JOBS } from './jobs/notifications.jobs'
 import { REVIEWS_JOBS } from './jobs/reviews.jobs'
 import { SCHEDULE_JOBS } from './jobs/schedule.jobs'
 
 export { JOB_QUEUES, type JobDefinition, type JobQueue } from './jobs/definition'
+export { WEBHOOK_TIMEOUT_MS } from './jobs/notifications.jobs'
 
 export const JOBS = {
   ...APPROVALS_JOBS,
   ...FLEET_JOBS,
   ...MAINTENANCE_JOBS,
+  ...NOTIFICATIONS_JOBS,
   ...REVIEWS_JOBS,
   ...SCHEDULE_JOBS,
 } as const satisfies Record<string, JobDefinition<z.ZodType>>

@@ -40,6 +40,11 @@ const EnvSchema = z.object({
    * under .data). Unset: a key is generated per process, so manifests verify only until a restart.
    */
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * File of 64 hex characters (32 bytes): the AES-256-GCM key sealing webhook signing secrets; the
+   * worker needs the same file to sign deliveries. Unset: creating a webhook answers 503.
+   */
+  WEBHOOK_SECRET_KEY_FILE: z.string().min(1).optional(),
 })
 
 export type ApiConfig = z.infer<typeof EnvSchema>

@@ -3,7 +3,7 @@
 import type { z } from 'zod'
 
 /** Every BullMQ queue. A domain whose jobs must not wait behind another's gets a queue of its own. */
-export const JOB_QUEUES = ['maintenance', 'approvals', 'reviews', 'fleet', 'schedule'] as const
+export const JOB_QUEUES = ['maintenance', 'approvals', 'reviews', 'fleet', 'schedule', 'notifications'] as const
 export type JobQueue = (typeof JOB_QUEUES)[number]
 
 export interface JobDefinition<T extends z.ZodType> {

@@ -1,0 +1,124 @@
+// One attempt of one webhook delivery. The attempt is claimed first (attempt_count N-1 → N, only
+// while pending), so a job that runs twice, or a job for an attempt already made, never POSTs twice;
+// the outcome is recorded; a failure schedules attempt N + 1 with exponential backoff, and the last
+// failure moves the delivery to the dead-letter list (status dead) for an admin to replay.
+import {
+  JOBS,
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_EVENT_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMEOUT_MS,
+  WEBHOOK_TIMESTAMP_HEADER,
+  type WebhookPayload,
+} from '@cabinet/contracts'
+import { jobId } from '@cabinet/queue'
+import type { HandlerDeps } from '../handler-types'
+import { openSecret } from './keyring'
+import { renderBody, signBody } from './render'
+
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'skipped'
+
+export interface DeliverOptions {
+  /** Base of the exponential backoff between attempts; the catalog's backoffMs unless a test says. */
+  backoffMs?: number
+  timeoutMs?: number
+}
+
+const MAX_ERROR_LENGTH = 500
+
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number) {
+  const started = performance.now()
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Cabinet-Webhooks/1', ...headers },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    })
+    // The body is not needed, but it must be read (or dropped) to free the connection.
+    await response.body?.cancel()
+    const ok = response.status >= 200 && response.status < 300
+    return {
+      statusCode: response.status,
+      error: ok ? null : `HTTP ${response.status}`,
+      durationMs: Math.round(performance.now() - started),
+    }
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    return {
+      statusCode: null,
+      error: message.slice(0, MAX_ERROR_LENGTH),
+      durationMs: Math.round(performance.now() - started),
+    }
+  }
+}
+
+export async function deliverWebhook(
+  payload: { deliveryId: string; attempt: number },
+  deps: HandlerDeps,
+  options: DeliverOptions = {},
+): Promise<{ deliveryId: string; attempt: number; outcome: DeliveryOutcome }> {
+  const { db, jobs, logger } = deps
+  const { deliveryId, attempt } = payload
+  const claimed = await db.webhookDelivery.updateMany({
+    where: { id: deliveryId, status: 'pending', attemptCount: attempt - 1, attemptLimit: { gte: attempt } },
+    data: { attemptCount: attempt },
+  })
+  if (claimed.count !== 1) return { deliveryId, attempt, outcome: 'skipped' }
+  const delivery = await db.webhookDelivery.findUniqueOrThrow({
+    where: { id: deliveryId },
+    include: { subscription: { select: { url: true, format: true, secretCipher: true } } },
+  })
+  const sentAt = deps.now()
+  const body = renderBody(delivery.subscription.format, delivery.payload as WebhookPayload, sentAt)
+  const result = await post(
+    delivery.subscription.url,
+    body,
+    {
+      [WEBHOOK_SIGNATURE_HEADER]: signBody(openSecret(delivery.subscription.secretCipher), body),
+      [WEBHOOK_TIMESTAMP_HEADER]: String(Math.floor(sentAt.getTime() / 1000)),
+      [WEBHOOK_DELIVERY_HEADER]: delivery.id,
+      [WEBHOOK_EVENT_HEADER]: delivery.event,
+    },
+    options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+  )
+  const finishedAt = deps.now()
+  const delivered = result.error === null
+  const last = attempt >= delivery.attemptLimit
+  // Backoff restarts after a replay: the first attempt of each set waits base, then 2x, 4x...
+  const ofThisSet = attempt - (delivery.attemptLimit - JOBS['notifications.deliver'].attempts)
+  const delayMs = (options.backoffMs ?? JOBS['notifications.deliver'].backoffMs) * 2 ** Math.max(0, ofThisSet - 1)
+  const outcome: DeliveryOutcome = delivered ? 'delivered' : last ? 'dead' : 'retrying'
+  await db.$transaction([
+    db.webhookAttempt.create({
+      data: {
+        deliveryId,
+        attempt,
+        statusCode: result.statusCode,
+        error: result.error,
+        durationMs: result.durationMs,
+        at: finishedAt,
+      },
+    }),
+    db.webhookDelivery.update({
+      where: { id: deliveryId },
+      data: {
+        status: delivered ? 'delivered' : last ? 'dead' : 'pending',
+        lastError: result.error,
+        deliveredAt: delivered ? finishedAt : null,
+        nextAttemptAt: outcome === 'retrying' ? new Date(finishedAt.getTime() + delayMs) : null,
+      },
+    }),
+  ])
+  if (outcome === 'retrying') {
+    await jobs.enqueue(
+      'notifications.deliver',
+      { deliveryId, attempt: attempt + 1 },
+      { jobId: jobId('webhook', deliveryId, String(attempt + 1)), delayMs },
+    )
+  }
+  if (outcome === 'dead')
+    logger.warn({ deliveryId, attempts: attempt, error: result.error }, 'webhook delivery dead-lettered')
+  return { deliveryId, attempt, outcome }
+}
