@@ -3,6 +3,7 @@
 // job again after a crash. The JobHandlers type makes a job without a handler a compile error.
 import type { JobHandlers } from './handler-types'
 import { approvalsHandlers } from './jobs/approvals.jobs'
+import { emergencyHandlers } from './jobs/emergency.jobs'
 import { fleetHandlers } from './jobs/fleet.jobs'
 import { maintenanceHandlers } from './jobs/maintenance.jobs'
 import { notificationsHandlers } from './jobs/notifications.jobs'
@@ -13,6 +14,7 @@ export type { HandlerDeps, JobHandler, JobHandlers } from './handler-types'
 
 export const jobHandlers: JobHandlers = {
   ...approvalsHandlers,
+  ...emergencyHandlers,
   ...maintenanceHandlers,
   ...notificationsHandlers,
   ...fleetHandlers,

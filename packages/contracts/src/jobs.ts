@@ -4,6 +4,7 @@
 import type { z } from 'zod'
 import { APPROVALS_JOBS } from './jobs/approvals.jobs'
 import type { JobDefinition } from './jobs/definition'
+import { EMERGENCY_JOBS } from './jobs/emergency.jobs'
 import { FLEET_JOBS } from './jobs/fleet.jobs'
 import { MAINTENANCE_JOBS } from './jobs/maintenance.jobs'
 import { NOTIFICATIONS_JOBS } from './jobs/notifications.jobs'
@@ -15,6 +16,7 @@ export { WEBHOOK_TIMEOUT_MS } from './jobs/notifications.jobs'
 
 export const JOBS = {
   ...APPROVALS_JOBS,
+  ...EMERGENCY_JOBS,
   ...FLEET_JOBS,
   ...MAINTENANCE_JOBS,
   ...NOTIFICATIONS_JOBS,

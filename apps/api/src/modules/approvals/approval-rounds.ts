@@ -81,7 +81,12 @@ export async function startRound(
   const nothingToApprove = !chosen || chosen.stages.length === 0
   await tx.changeRequest.update({
     where: { id: change.id },
-    data: { approvalRound: round, approvalsComplete: nothingToApprove },
+    // The policy's break-fix permission is copied onto the change: the domain reads it from the snapshot.
+    data: {
+      approvalRound: round,
+      approvalsComplete: nothingToApprove,
+      breakFixAllowed: change.type === 'emergency' && chosen?.row.breakFixAllowed === true,
+    },
   })
   // The transition's own audit event is the whole record of an empty round.
   if (nothingToApprove) return null

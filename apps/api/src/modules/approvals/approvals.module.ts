@@ -8,6 +8,7 @@ import type { ChangeTransitionService } from '../changes/change-transitions.serv
 import type { ChangeService } from '../changes/changes.service'
 import { createApprovalsHook } from './approvals.hook'
 import { registerApprovalRoutes } from './approvals.routes'
+import { createBreakFixHook } from './break-fix'
 import { createApprovalsService } from './approvals.service'
 import { createPoliciesService } from './policies.service'
 
@@ -30,6 +31,9 @@ export async function registerApprovalsModule(
     transitions: deps.transitions,
   })
   deps.changeHooks.register(createApprovalsHook({ db: deps.db, configItems, approvals }))
+  deps.changeHooks.register(
+    createBreakFixHook({ db: deps.db, jobs: deps.jobs, clock: deps.clock, logger: deps.logger }),
+  )
   await registerApprovalRoutes(app, {
     db: deps.db,
     approvals,

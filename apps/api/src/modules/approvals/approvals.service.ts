@@ -29,6 +29,7 @@ import type { CommittedTransition } from '../changes/change-hooks'
 import type { ChangeTransitionService } from '../changes/change-transitions.service'
 import type { ChangeService } from '../changes/changes.service'
 import { factsOf, type OpenedStage, openStage } from './approval-rounds'
+import { awaitsRetroactiveApproval, decideRetroactively } from './break-fix'
 import {
   approversIn,
   countedInRound,
@@ -100,7 +101,13 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
       const stage = await tx.approvalStage.findFirst({ where: { id: stageId, changeId }, include: stageInclude })
       if (!stage) throw notFound('approval', stageId)
       if (change.version !== body.version) throw staleVersion(`change ${change.number}`)
-      if (stage.status !== 'open' || stage.round !== change.approvalRound || change.state !== 'authorize') {
+      // A break-fix emergency change is decided retroactively, while (or after) it is implemented.
+      const retroactive = awaitsRetroactiveApproval(change)
+      if (
+        stage.status !== 'open' ||
+        stage.round !== change.approvalRound ||
+        !(change.state === 'authorize' || retroactive)
+      ) {
         throw new AppError(
           'APPROVAL_NOT_OPEN',
           `approval stage '${stage.name}' of ${change.number} is ${stage.status}`,
@@ -162,6 +169,10 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
         where: { id: stageId },
         data: { status: result, completedAt: ctx.now, infoRequestedAt: null },
       })
+      if (retroactive) {
+        const opened = await decideRetroactively(tx, ctx, { change, stage, result, comment: body.comment })
+        return { committed: null, opened }
+      }
       if (result === 'rejected') {
         await audit('approval.rejected', { comment: body.comment })
         // The domain's reject returns the change to `new`; the approvals hook withdraws the rest.
@@ -243,7 +254,7 @@ export function createApprovalsService(deps: ApprovalsServiceDeps) {
       viewerId: ctx.actor.id,
       change,
       counted,
-      deciding: change.state === 'authorize',
+      deciding: change.state === 'authorize' || awaitsRetroactiveApproval(change),
       names,
     }
     return {
