@@ -6,6 +6,8 @@ import { useState } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { AuditPage } from '../features/audit/AuditPage'
 import { CabQueuePage } from '../features/approvals/CabQueuePage'
+import { MeetingPage } from '../features/meetings/MeetingPage'
+import { MeetingsPage } from '../features/meetings/MeetingsPage'
 import { PoliciesPage } from '../features/approvals/PoliciesPage'
 import { ChangeDetailPage } from '../features/changes/ChangeDetailPage'
 import { ChangesListPage } from '../features/changes/ChangesListPage'
@@ -43,6 +45,8 @@ export function App() {
                 <Route path="fleet" element={<FleetPage />} />
                 <Route path="cab" element={<CabQueuePage />} />
                 <Route path="cab/policies" element={<PoliciesPage />} />
+                <Route path="cab/meetings" element={<MeetingsPage />} />
+                <Route path="cab/meetings/:id" element={<MeetingPage />} />
                 <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />
                 <Route path="fleet/drift" element={<DriftListPage />} />
                 <Route path="audit" element={<AuditPage />} />

@@ -36,9 +36,14 @@ export function CabQueuePage() {
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>CAB review queue</Title>
-        <Button component={Link} to="/cab/policies" variant="subtle" size="xs">
-          Approval policies
-        </Button>
+        <Group gap="xs">
+          <Button component={Link} to="/cab/meetings" variant="subtle" size="xs">
+            Meetings
+          </Button>
+          <Button component={Link} to="/cab/policies" variant="subtle" size="xs">
+            Approval policies
+          </Button>
+        </Group>
       </Group>
       <Paper withBorder p="sm" radius="md" component="section" aria-label="Filters">
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
