@@ -39,7 +39,7 @@ function proposal(overrides: Partial<ProposeTemplateBody> = {}): ProposeTemplate
   }
 }
 
-async function call(user: SignedIn, method: 'GET' | 'POST', url: string, payload?: unknown) {
+async function call(user: SignedIn, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) {
   return t.app.inject({ method, url, headers: user.headers, ...(payload === undefined ? {} : { payload }) })
 }
 
