@@ -26,11 +26,20 @@ export const jobsTotal = new Counter({
   registers: [registry],
 })
 
-/** Node probes that failed, by why (timeout, unreachable, parse_error, gate_failed, ...): the fleet work increments it. */
+/** Node probes that failed, by why (error, timeout, gate_failed): the fleet.probe-node job increments it. */
 export const probeFailuresTotal = new Counter({
   name: 'cabinet_probe_failures_total',
   help: 'Node probes that failed, by reason',
   labelNames: ['reason'] as const,
+  registers: [registry],
+})
+
+/** How long each node probe's commands ran (the run, not its storage), by the run's status (ok, error, timeout). */
+export const probeDurationSeconds = new Histogram({
+  name: 'cabinet_probe_duration_seconds',
+  help: 'Node probe run time, by status (ok, error, timeout)',
+  labelNames: ['status'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
   registers: [registry],
 })
 

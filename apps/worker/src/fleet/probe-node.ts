@@ -41,7 +41,15 @@ export interface ProbeNodeInput {
 }
 
 export type ProbeNodeOutcome =
-  | { outcome: 'probed'; probeId: string; status: ProbeStatus; verdict: ProbeVerdict; driftOpened: number }
+  | {
+      outcome: 'probed'
+      probeId: string
+      status: ProbeStatus
+      verdict: ProbeVerdict
+      driftOpened: number
+      /** How long the probe's commands ran, for the worker's probe duration histogram. */
+      durationMs: number
+    }
   | { outcome: 'skipped'; reason: 'already-probed' | 'node-gone' }
 
 /** One command's output as stored (gzip JSON) and served by GET /fleet/probes/:id/raw. */
@@ -202,6 +210,7 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
   const cuda = known(run.snapshot?.cudaVersion)
   const firmware = firmwareOf(run.snapshot)
   const gpusSeen = run.snapshot ? run.snapshot.gpus.length : null
+  const durationMs = Math.max(0, run.finishedAt.getTime() - run.startedAt.getTime())
   try {
     return await db.$transaction(async (tx) => {
       const probe = await tx.fleetProbe.create({
@@ -214,7 +223,7 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
           transport: run.transport,
           startedAt: run.startedAt,
           finishedAt: run.finishedAt,
-          durationMs: Math.max(0, run.finishedAt.getTime() - run.startedAt.getTime()),
+          durationMs,
           error: run.error,
           driverVersion: driver,
           cudaVersion: cuda,
@@ -238,7 +247,14 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
       // Jobs may finish out of order: only a newer run moves the node's latest state.
       const current = await tx.fleetNodeState.findUnique({ where: { nodeId: node.id }, select: { lastProbedAt: true } })
       if (current && current.lastProbedAt > run.startedAt) {
-        return { outcome: 'probed', probeId: probe.id, status: run.status, verdict: run.verdict, driftOpened: 0 }
+        return {
+          outcome: 'probed',
+          probeId: probe.id,
+          status: run.status,
+          verdict: run.verdict,
+          driftOpened: 0,
+          durationMs,
+        }
       }
       let driftOpened = 0
       const observe = async (field: DriftField, want: string | null, seen: string | null) => {
@@ -281,7 +297,7 @@ export async function probeNode(deps: ProbeNodeDeps, input: ProbeNodeInput): Pro
       })
       // Raw SQL: a probe is not an edit of the node, so its updated_at and version stay as they are.
       await tx.$executeRaw`UPDATE nodes SET last_probe_at = ${run.startedAt} WHERE id = ${node.id}::uuid`
-      return { outcome: 'probed', probeId: probe.id, status: run.status, verdict: run.verdict, driftOpened }
+      return { outcome: 'probed', probeId: probe.id, status: run.status, verdict: run.verdict, driftOpened, durationMs }
     })
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError) {
