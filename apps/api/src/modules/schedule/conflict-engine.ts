@@ -1,5 +1,6 @@
-// Finds a change's scheduling conflicts with a few set-based queries; nothing of the schedule is
-// loaded into memory. The worker imports this file too (it needs only @cabinet/db).
+// Finds a change's scheduling conflicts in one database call (the plpgsql function
+// schedule_find_conflicts); nothing of the schedule is loaded into memory. The worker imports this
+// file too (it needs only @cabinet/db).
 //
 // Overlaps are GiST probes on tstzrange columns: schedule_bookings (item_id, period) for other
 // changes on the same or a related item, schedule_occurrences (period) for freezes and windows,
@@ -50,7 +51,8 @@ interface GroupRow {
  * Each item with the items it is bound to in the catalog and the dependency graph: itself ('self'),
  * what contains or serves it ('up': a node's cluster and services, a cluster's services, what it
  * depends on) and what it contains ('down': a cluster's nodes, a service's clusters and their nodes,
- * what depends on it).
+ * what depends on it). Used by the assistant; schedule_find_conflicts derives the same rows in SQL,
+ * so a change to these bindings goes in both.
  */
 export function relatedItemsSql(kinds: ConfigItemKind[], ids: string[]) {
   // MATERIALIZED: every later CTE reads these once-computed rows instead of re-deriving them.
@@ -90,89 +92,18 @@ export function relatedItemsSql(kinds: ConfigItemKind[], ids: string[]) {
     )`
 }
 
-/** The items of a group as `kind:id` strings: cheaper to build and ship than jsonb objects. */
-const itemKeys = Prisma.sql`array_agg(src_kind::text || ':' || src_id::text)`
-
 export async function findConflicts(db: DbOrTx, subject: ConflictSubject): Promise<FoundConflict[]> {
   if (subject.items.length === 0) return []
   const kinds = subject.items.map((item) => item.kind)
   const ids = subject.items.map((item) => item.id)
-  const range = Prisma.sql`tstzrange(${subject.start}::timestamptz, ${subject.end}::timestamptz, '[)')`
-  const self = subject.changeId ?? null
-  const related = relatedItemsSql(kinds, ids)
-
-  // One statement: the related items are derived once and every check reads them; one round trip.
+  // One call of schedule_find_conflicts (migration 20261127120300_schedule_perf): the related items,
+  // bookings, freezes, windows and the implementer in one statement whose plan Postgres caches per
+  // connection, so a check pays no planning. Items come back as `kind:id` strings, cheaper than jsonb.
   const rows = await db.$queryRaw<(GroupRow & { source: string })[]>`
-    WITH ${related},
-    change_hits AS (
-      SELECT DISTINCT b.change_id, CASE WHEN rel.dir = 'self' THEN 'same' ELSE 'related' END AS relation,
-             rel.src_kind, rel.src_id
-        FROM rel JOIN schedule_bookings b
-          ON b.item_id = rel.item_id AND b.kind = rel.kind AND b.active AND b.period && ${range}
-       WHERE b.change_id IS DISTINCT FROM ${self}::uuid
-    ),
-    frozen AS (
-      SELECT r.id, r.scope, r.categories,
-             min(lower(o.period * ${range})) AS overlap_start, max(upper(o.period * ${range})) AS overlap_end
-        FROM schedule_occurrences o JOIN schedule_rules r ON r.id = o.rule_id
-       WHERE r.kind = 'freeze' AND r.active AND o.period && ${range}
-       GROUP BY r.id
-    ),
-    freeze_hits AS (
-      SELECT f.id, i.kind AS src_kind, i.item_id AS src_id FROM frozen f CROSS JOIN items i
-       WHERE f.scope = 'global' OR (f.scope = 'categories' AND ${subject.category}::"ChangeCategory" = ANY (f.categories))
-      UNION
-      SELECT f.id, rel.src_kind, rel.src_id FROM frozen f
-        JOIN schedule_rule_items ri ON ri.rule_id = f.id
-        JOIN rel ON rel.kind = ri.kind AND rel.item_id = ri.item_id
-    ),
-    -- An item with windows (its own, its container's, global or its category's) must lie wholly in an
-    -- occurrence of one of them; each window of an item that fits none lists that item.
-    -- Every active window's items, small enough to hash once rather than probe per related item.
-    window_items AS MATERIALIZED (
-      SELECT ri.rule_id, ri.kind, ri.item_id FROM schedule_rule_items ri
-        JOIN schedule_rules r ON r.id = ri.rule_id AND r.kind = 'window' AND r.active
-    ),
-    applies AS (
-      SELECT r.id AS rule_id, i.kind AS src_kind, i.item_id AS src_id
-        FROM schedule_rules r CROSS JOIN items i
-       WHERE r.kind = 'window' AND r.active
-         AND (r.scope = 'global' OR (r.scope = 'categories' AND ${subject.category}::"ChangeCategory" = ANY (r.categories)))
-      UNION
-      SELECT w.rule_id, rel.src_kind, rel.src_id
-        FROM rel JOIN window_items w ON w.kind = rel.kind AND w.item_id = rel.item_id
-       WHERE rel.dir <> 'down'
-    ),
-    fitting AS (
-      SELECT DISTINCT o.rule_id FROM schedule_occurrences o
-       WHERE o.rule_id IN (SELECT rule_id FROM applies) AND o.period @> ${range}
-    ),
-    covered AS (
-      SELECT DISTINCT src_kind, src_id FROM applies WHERE rule_id IN (SELECT rule_id FROM fitting)
-    )
-    SELECT 'change' AS source, h.change_id::text AS key, h.relation, ${itemKeys} AS items,
-           lower(cs.period * ${range}) AS overlap_start, upper(cs.period * ${range}) AS overlap_end,
-           cs.compatible, c.state IN ('scheduled', 'implement') AS committed
-      FROM change_hits h JOIN change_schedules cs ON cs.change_id = h.change_id
-      JOIN change_requests c ON c.id = h.change_id
-     GROUP BY h.change_id, h.relation, cs.period, cs.compatible, c.state
-    UNION ALL
-    SELECT 'freeze', h.id::text, 'freeze', ${itemKeys}, f.overlap_start, f.overlap_end, NULL, NULL
-      FROM freeze_hits h JOIN frozen f ON f.id = h.id
-     GROUP BY h.id, f.overlap_start, f.overlap_end
-    UNION ALL
-    SELECT 'window', a.rule_id::text, 'window', ${itemKeys},
-           ${subject.start}::timestamptz, ${subject.end}::timestamptz, NULL, NULL
-      FROM applies a
-     WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.src_kind = a.src_kind AND c.src_id = a.src_id)
-     GROUP BY a.rule_id
-    UNION ALL
-    SELECT 'implementer', cs.change_id::text, 'implementer', '{}'::text[],
-           lower(cs.period * ${range}), upper(cs.period * ${range}), cs.compatible, NULL
-      FROM change_schedules cs
-     WHERE ${subject.implementerId}::uuid IS NOT NULL AND cs.active
-       AND cs.implementer_id = ${subject.implementerId}::uuid AND cs.period && ${range}
-       AND cs.change_id IS DISTINCT FROM ${self}::uuid`
+    SELECT source, key, relation, items, overlap_start, overlap_end, compatible, committed
+      FROM schedule_find_conflicts(${kinds}::"ConfigItemKind"[], ${ids}::uuid[], ${subject.start}::timestamptz,
+             ${subject.end}::timestamptz, ${subject.category}::"ChangeCategory", ${subject.implementerId}::uuid,
+             ${subject.changeId ?? null}::uuid)`
   for (const row of rows) {
     row.items = (row.items as unknown as string[]).map((key) => {
       const [kind, id] = key.split(':') as [ConfigItemKind, string]
