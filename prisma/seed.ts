@@ -11,7 +11,9 @@ import { approveAllStages, DEMO_APPROVERS, seedApprovals } from './seed/approval
 import { DEMO_CHANGES, type DemoIds } from './seed/changes'
 import { DEMO_CLUSTERS, DEMO_GROUPS, DEMO_SERVICES, DEMO_USERS, seedFleetProbes } from './seed/fleet'
 import { reviewBeforeClose, seedHistory } from './seed/history'
+import { seedMeetings } from './seed/meetings'
 import { seedSchedule } from './seed/schedule'
+import { seedTemplates } from './seed/templates'
 
 const progress = (step: number, total: number, what: string) => console.log(`[seed ${step}/${total}] ${what}`)
 
@@ -74,6 +76,7 @@ async function seedCatalog() {
       })
     }
     await seedApprovals(tx, passwordHash)
+    await seedTemplates(tx, now)
     await appendAuditEvent(tx, {
       actor: { id: null, name: 'seed' },
       action: 'demo.seeded',
@@ -182,6 +185,10 @@ try {
     const schedule = await seedSchedule(db)
     console.log(
       `[seed] ${schedule.rules} freezes and windows; conflicts of ${schedule.evaluated} open changes evaluated`,
+    )
+    const meeting = await seedMeetings(db)
+    console.log(
+      `[seed] a CAB meeting tomorrow: ${meeting.attendees} attendees, ${meeting.agenda} changes on its agenda`,
     )
     // Every node a simulated GPU host, probed once so the fleet page shows real results at once.
     await seedFleetProbes(db, (line) => console.log(`[seed] ${line}`))

@@ -110,3 +110,18 @@ export const TemplateChangeReply = z.object({
   template: z.object({ id: Id, name: z.string(), version: z.number().int() }),
 })
 export type TemplateChangeReply = z.infer<typeof TemplateChangeReply>
+
+/** A break-fix emergency change's retroactive approval (issue 3 part 5); `breakFix` is null for any other change. */
+export const BreakFixView = z.object({
+  breakFix: z
+    .object({
+      startedAt: Timestamp,
+      dueAt: Timestamp,
+      approvedAt: Timestamp.nullable(),
+      rejectedAt: Timestamp.nullable(),
+      escalatedAt: Timestamp.nullable(),
+      status: z.enum(['awaiting', 'overdue', 'approved', 'rejected']),
+    })
+    .nullable(),
+})
+export type BreakFixView = z.infer<typeof BreakFixView>

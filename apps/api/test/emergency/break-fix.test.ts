@@ -99,6 +99,16 @@ describe('an emergency change', () => {
       await connection.quit()
     }
 
+    const banner = async () =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/changes/${change.number}/break-fix`,
+          headers: onCall.headers,
+        })
+      ).json()
+    expect(await banner()).toMatchObject({ breakFix: { status: 'awaiting', dueAt: row.dueAt.toISOString() } })
+
     // The ECAB decides the same stage afterwards; the change stays in implementation.
     let view = await approvalsOf(t, ecab[0] as SignedIn, change.id)
     expect(view.stages.map((s) => [s.status, s.canDecide])).toEqual([['open', true]])
@@ -112,6 +122,7 @@ describe('an emergency change', () => {
     expect(
       (await t.db.emergencyBreakFix.findUniqueOrThrow({ where: { changeId: change.id } })).approvedAt,
     ).not.toBeNull()
+    expect(await banner()).toMatchObject({ breakFix: { status: 'approved' } })
     const actions = (await t.db.auditEvent.findMany({ where: { changeId: change.id }, orderBy: { seq: 'asc' } })).map(
       (event) => event.action,
     )

@@ -12,5 +12,5 @@ export async function registerTemplatesModule(
   deps: Pick<AppDeps, 'db' | 'clock'> & { changes: ChangeService; transitions: ChangeTransitionService },
 ) {
   const templates = createTemplatesService({ db: deps.db, changes: deps.changes, transitions: deps.transitions })
-  await registerTemplateRoutes(app, { templates, clock: deps.clock })
+  await registerTemplateRoutes(app, { templates, clock: deps.clock, db: deps.db })
 }

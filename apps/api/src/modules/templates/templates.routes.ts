@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import {
+  BreakFixView,
+  ChangeRefParams,
   ChangeTemplateList,
   ChangeTemplateView,
   CreateFromTemplateBody,
@@ -13,7 +15,9 @@ import {
   TemplateListQuery,
   TemplateVersionBody,
 } from '@cabinet/contracts'
+import type { Db } from '@cabinet/db'
 import type { RouteAccess } from '../../http/access'
+import { AppError } from '../../http/errors'
 import { contextOf } from '../../http/request-context'
 import { responses } from '../../http/responses'
 import type { Clock } from '../../infra/clock'
@@ -28,7 +32,7 @@ const USE: RouteAccess = { roles: TEMPLATE_USERS, scope: 'changes:write' }
 
 export async function registerTemplateRoutes(
   app: FastifyInstance,
-  { templates, clock }: { templates: TemplatesService; clock: Clock },
+  { templates, clock, db }: { templates: TemplatesService; clock: Clock; db: Db },
 ) {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const tags = ['templates']
@@ -130,5 +134,46 @@ export async function registerTemplateRoutes(
     },
     async (request, reply) =>
       reply.status(201).send(await templates.createChange(contextOf(request, clock), request.params.id, request.body)),
+  )
+
+  // Emergency changes: the retroactive approval of a break-fix, for the banner on the change page.
+  api.get(
+    '/api/v1/changes/:id/break-fix',
+    {
+      config: { access: READ },
+      schema: {
+        operationId: 'getChangeBreakFix',
+        tags: ['changes'],
+        params: ChangeRefParams,
+        response: responses({ 200: BreakFixView }),
+      },
+    },
+    async (request) => {
+      const ref = request.params.id
+      const change = await db.changeRequest.findFirst({
+        where: /^CHG\d+$/.test(ref) ? { number: ref } : { id: ref },
+        select: { breakFix: true },
+      })
+      if (!change) throw new AppError('CHANGE_NOT_FOUND', `change ${ref} was not found`)
+      const row = change.breakFix
+      if (!row) return { breakFix: null }
+      const status = row.approvedAt
+        ? 'approved'
+        : row.rejectedAt
+          ? 'rejected'
+          : row.dueAt.getTime() <= clock.now().getTime()
+            ? 'overdue'
+            : 'awaiting'
+      return {
+        breakFix: {
+          startedAt: row.startedAt.toISOString(),
+          dueAt: row.dueAt.toISOString(),
+          approvedAt: row.approvedAt?.toISOString() ?? null,
+          rejectedAt: row.rejectedAt?.toISOString() ?? null,
+          escalatedAt: row.escalatedAt?.toISOString() ?? null,
+          status,
+        },
+      } as const
+    },
   )
 }
