@@ -1,20 +1,37 @@
-// The cabinet command line for pipelines and operators. Today: `cabinet probe`; the change, gate
-// and rollout commands arrive with the issues that build those APIs.
+// The cabinet command line for pipelines and operators: `cabinet probe` judges GPU tool output;
+// `cabinet change create` and `cabinet gate wait` take a deployment through the change process.
+import { clientFromEnv } from './api'
+import { CHANGE_USAGE, runChange } from './change'
+import { GATE_USAGE, runGate } from './gate'
 import { PROBE_EXIT, PROBE_USAGE, processIo, runProbe } from './probe'
 
 const USAGE = `usage: cabinet <command> [arguments]
 
 commands:
-  probe <file|->   parse GPU tool output (nvidia-smi, dcgmi, kernel log) and judge its health
+  probe <file|->         parse GPU tool output (nvidia-smi, dcgmi, kernel log) and judge its health
+  change create ...      create (and submit) a change; prints its number
+  gate wait <CHG...>     wait for the change's pipeline gate: exit 0 allowed, 1 prevented, 2 timed out
 
 run "cabinet <command> --help" for a command's options`
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (command === 'probe') {
     if (!rest.includes('--help')) return runProbe(rest)
     processIo.out(PROBE_USAGE)
     return 0
+  }
+  if (command === 'change' || command === 'gate') {
+    if (rest.includes('--help')) {
+      processIo.out(command === 'change' ? CHANGE_USAGE : GATE_USAGE)
+      return 0
+    }
+    const api = clientFromEnv(process.env, (message) => processIo.err(message))
+    if ('error' in api) {
+      processIo.err(api.error)
+      return PROBE_EXIT.usage
+    }
+    return command === 'change' ? runChange(rest, processIo, api) : runGate(rest, processIo, api)
   }
   if (command === '--help' || command === '-h' || command === undefined) {
     processIo.out(USAGE)
@@ -30,4 +47,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error
 })
 
-process.exitCode = main(process.argv.slice(2))
+process.exitCode = await main(process.argv.slice(2))

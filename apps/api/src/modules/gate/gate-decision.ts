@@ -10,6 +10,8 @@ export interface GateFacts {
   plannedEnd: Date
   approvalRound: number
   approvalsComplete: boolean
+  /** Set at the first submit and kept: a change in `new` with it was sent back (rejected). */
+  submittedAt: Date | null
 }
 
 export function decideGate(change: GateFacts, blockingConflicts: number, now: Date): GateView {
@@ -37,8 +39,8 @@ export function decideGate(change: GateFacts, blockingConflicts: number, now: Da
     case 'review':
       return prevented(`${change.number} was already implemented and is in review`)
     case 'new':
-      // A change back in `new` after a round of approvals was rejected by the CAB.
-      return change.approvalRound > 0
+      // A change back in `new` after it was submitted was rejected (by the change manager or the CAB).
+      return change.submittedAt !== null || change.approvalRound > 0
         ? prevented(`${change.number} was rejected: edit and submit it again`)
         : awaiting('submission', `${change.number} has not been submitted`)
     case 'assess':

@@ -20,6 +20,7 @@ const gateSelect = {
   plannedEnd: true,
   approvalRound: true,
   approvalsComplete: true,
+  submittedAt: true,
 } satisfies Prisma.ChangeRequestSelect
 
 async function blockingConflictsOf(tx: DbOrTx, changeId: string): Promise<number> {
