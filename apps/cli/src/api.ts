@@ -31,12 +31,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export function clientFromEnv(
   env: NodeJS.ProcessEnv,
   onRetry?: (message: string) => void,
+  tries?: number,
 ): ApiClient | { error: string } {
   const baseUrl = env.CABINET_URL
   const token = env.CABINET_TOKEN
   if (!baseUrl) return { error: 'set CABINET_URL to the Cabinet address, e.g. https://cabinet.example.com' }
   if (!token) return { error: 'set CABINET_TOKEN to an API token (Cabinet: Profile → API tokens)' }
-  return createApiClient({ baseUrl, token, ...(onRetry ? { onRetry } : {}) })
+  return createApiClient({ baseUrl, token, ...(onRetry ? { onRetry } : {}), ...(tries ? { tries } : {}) })
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {

@@ -50,6 +50,7 @@ export async function runGate(args: string[], io: CliIo, api: ApiClient, now = (
   }
   const deadline = now() + timeoutMs
   let lastReason = ''
+  let failures = 0
   for (;;) {
     let gate: Gate | null = null
     try {
@@ -60,9 +61,11 @@ export async function runGate(args: string[], io: CliIo, api: ApiClient, now = (
         io.err(`refused (${error.status} ${error.code}): ${error.message}`)
         return GATE_EXIT.failed
       }
-      io.err(`${(error as Error).message}; still waiting`)
+      failures += 1
+      io.err(`${(error as Error).message}; retrying`)
     }
     if (gate) {
+      failures = 0
       if (gate.decision === 'allowed') {
         io.out(`allowed: ${gate.reason}`)
         return GATE_EXIT.allowed
@@ -79,6 +82,7 @@ export async function runGate(args: string[], io: CliIo, api: ApiClient, now = (
       io.err(`timed out after ${timeoutText}: ${change} is still awaiting (${lastReason || 'no answer from the API'})`)
       return GATE_EXIT.timedOut
     }
-    await sleep(Math.min(intervalMs, left))
+    // Consecutive network failures back off exponentially (up to 8 intervals), never past the deadline.
+    await sleep(Math.min(intervalMs * 2 ** Math.min(failures, 3), left))
   }
 }

@@ -26,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
       processIo.out(command === 'change' ? CHANGE_USAGE : GATE_USAGE)
       return 0
     }
-    const api = clientFromEnv(process.env, (message) => processIo.err(message))
+    // gate wait retries in its own loop (bounded by --timeout); change create retries each request.
+    const api = clientFromEnv(process.env, (message) => processIo.err(message), command === 'gate' ? 1 : undefined)
     if ('error' in api) {
       processIo.err(api.error)
       return PROBE_EXIT.usage
