@@ -4,6 +4,7 @@ import { Alert, Button, Group, Modal, MultiSelect, SimpleGrid, Stack, Text, Text
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { useNavigate } from 'react-router'
+import { requiredInput } from '../../components/required'
 import { errorMessage } from '../../components/StatusViews'
 import { isApiError } from '../../lib/api-client'
 import { fromLocalInputValue, toLocalInputValue } from '../../lib/datetime'
@@ -66,7 +67,7 @@ export function ScheduleMeetingModal({ opened, onClose }: { opened: boolean; onC
       <Stack gap="sm">
         <TextInput
           label="Title"
-          required
+          {...requiredInput}
           value={draft.title}
           error={issues.title}
           onChange={(event) => set('title', event.currentTarget.value)}
@@ -75,7 +76,7 @@ export function ScheduleMeetingModal({ opened, onClose }: { opened: boolean; onC
           <TextInput
             type="datetime-local"
             label="Starts"
-            required
+            {...requiredInput}
             value={draft.startsAt}
             error={issues.startsAt}
             onChange={(event) => set('startsAt', event.currentTarget.value)}
@@ -83,7 +84,7 @@ export function ScheduleMeetingModal({ opened, onClose }: { opened: boolean; onC
           <TextInput
             type="datetime-local"
             label="Ends"
-            required
+            {...requiredInput}
             value={draft.endsAt}
             error={issues.endsAt}
             onChange={(event) => set('endsAt', event.currentTarget.value)}
@@ -93,7 +94,7 @@ export function ScheduleMeetingModal({ opened, onClose }: { opened: boolean; onC
           type="datetime-local"
           label="Agenda horizon"
           description="The agenda lists the changes awaiting authorization planned to start before this"
-          required
+          {...requiredInput}
           value={draft.horizonEnd}
           error={issues.horizonEnd}
           onChange={(event) => set('horizonEnd', event.currentTarget.value)}
@@ -103,7 +104,7 @@ export function ScheduleMeetingModal({ opened, onClose }: { opened: boolean; onC
           description="Members of the CAB groups"
           placeholder={candidates.isPending ? 'Loading members' : 'Pick attendees'}
           searchable
-          required
+          {...requiredInput}
           data={(candidates.data?.items ?? []).map((candidate) => ({
             value: candidate.id,
             label: `${candidate.name} (${candidate.groupKinds.join(', ')})`,
