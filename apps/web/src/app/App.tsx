@@ -20,6 +20,7 @@ import { KpisPage } from '../features/kpis/KpisPage'
 import { ReviewsPage } from '../features/reviews/ReviewsPage'
 import { CalendarPage } from '../features/schedule/CalendarPage'
 import { RulesPage } from '../features/schedule/RulesPage'
+import { WebhooksPage } from '../features/webhooks/WebhooksPage'
 import { AppLayout } from './AppLayout'
 import { AuthGuard } from './AuthGuard'
 import { NotFoundPage } from './NotFoundPage'
@@ -50,6 +51,7 @@ export function App() {
                 <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />
                 <Route path="fleet/drift" element={<DriftListPage />} />
                 <Route path="audit" element={<AuditPage />} />
+                <Route path="webhooks" element={<WebhooksPage />} />
                 <Route path="kpis" element={<KpisPage />} />
                 <Route path="reviews" element={<ReviewsPage />} />
                 <Route path="calendar" element={<CalendarPage />} />

@@ -12,12 +12,14 @@ import {
   IconPlus,
   IconServer2,
   IconShieldCheck,
+  IconWebhook,
 } from '@tabler/icons-react'
 import { Link, Outlet, useLocation } from 'react-router'
 import { useSession, useSignOut } from '../features/auth/api'
 import { canUseCab } from '../features/approvals/permissions'
 import { canReadAudit } from '../features/audit/permissions'
 import { canCreateChange } from '../features/auth/permissions'
+import { canManageWebhooks } from '../features/webhooks/permissions'
 
 const NAVIGATION = [
   { to: '/changes', label: 'Changes', icon: IconList, createsChange: false },
@@ -28,6 +30,7 @@ const NAVIGATION = [
   { to: '/audit', label: 'Audit', icon: IconShieldCheck, createsChange: false, audit: true },
   { to: '/reviews', label: 'Reviews', icon: IconClipboardCheck, createsChange: false },
   { to: '/kpis', label: 'KPIs', icon: IconChartBar, createsChange: false },
+  { to: '/webhooks', label: 'Webhooks', icon: IconWebhook, createsChange: false, webhooks: true },
 ] as const
 
 export function AppLayout() {
@@ -41,7 +44,8 @@ export function AppLayout() {
     (item) =>
       (!item.createsChange || canCreateChange(user)) &&
       (!('audit' in item) || canReadAudit(user)) &&
-      (!('cab' in item) || canUseCab(user)),
+      (!('cab' in item) || canUseCab(user)) &&
+      (!('webhooks' in item) || canManageWebhooks(user)),
   )
 
   return (
