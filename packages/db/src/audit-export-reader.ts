@@ -1,25 +1,74 @@
 // A small node-postgres pool for bulk reads of the audit trail. Exports read millions of rows, and
 // through Prisma each row is converted and re-serialised several times (six times slower, measured);
-// here every value arrives as the text Postgres printed and goes out as it is.
+// here every value arrives as the text Postgres printed and goes out as it is. Exports go further:
+// Postgres formats the rows itself (COPY ... TO STDOUT) and this process only passes bytes on.
 import pg from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
+import type { Readable } from 'node:stream'
 
 export interface SqlText {
   text: string
   values: unknown[]
 }
 
+/**
+ * One REPEATABLE READ, READ ONLY transaction on a connection of its own: every statement in it
+ * (the chain head, counts, the COPY) sees the same snapshot, so what a manifest states about an
+ * export cannot race with writers appending to the chain meanwhile.
+ */
+export interface ReadSnapshot {
+  rows(query: SqlText): Promise<(string | null)[][]>
+  /**
+   * `COPY (...) TO STDOUT` as a byte stream with backpressure (the socket is read only as fast as
+   * the stream is drained). One at a time; `finish` once it has ended.
+   */
+  copyOut(copySql: string): Readable
+  /** Commits and returns the connection; the rows the last COPY sent (its CommandComplete). */
+  finish(): Promise<{ copiedRows: number }>
+  /**
+   * Drops the connection (a COPY abandoned mid-way leaves it unusable); idempotent, and a no-op
+   * after `finish`.
+   */
+  abandon(reason?: Error): void
+}
+
 export interface BulkReader {
   /** Every column as text (or null), one array per row. */
   rows(query: SqlText): Promise<(string | null)[][]>
+  snapshot(): Promise<ReadSnapshot>
   close(): Promise<void>
 }
 
 const asText = (value: string) => value
 
+/**
+ * A Prisma.Sql (or any tagged-template pair) as one SQL text with every value a quoted literal:
+ * COPY takes no bind parameters. Strings go through node-postgres's escapeLiteral (quotes doubled,
+ * backslashes doubled in an E'' literal), so a value can never end its literal; anything else is
+ * refused rather than guessed at.
+ */
+export function sqlWithLiterals(query: { strings: readonly string[]; values: readonly unknown[] }): string {
+  let text = query.strings[0] ?? ''
+  query.values.forEach((value, index) => {
+    text += literalOf(value) + (query.strings[index + 1] ?? '')
+  })
+  return text
+}
+
+function literalOf(value: unknown): string {
+  if (typeof value === 'string') return pg.escapeLiteral(value)
+  if (typeof value === 'bigint') return `${value}`
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return `${value}`
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return `'${value.toISOString()}'::timestamptz`
+  throw new Error(`sqlWithLiterals: cannot inline a ${typeof value} safely`)
+}
+
 export function createBulkReader(connectionString: string, maxConnections = 2): BulkReader {
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
+    // COPY passes bytes on untouched: they must be UTF-8 whatever the database's default.
+    client_encoding: 'UTF8',
     // No parsing at all: the exporter wants the text Postgres sends.
     types: { getTypeParser: () => asText },
   })
@@ -27,12 +76,57 @@ export function createBulkReader(connectionString: string, maxConnections = 2): 
   pool.on('error', (error) => {
     process.emitWarning(`audit bulk reader: idle connection lost: ${error.message}`)
   })
+
+  const rowsOn = async (client: pg.Pool | pg.PoolClient, query: SqlText) => {
+    const values = query.values.map((value) => (typeof value === 'bigint' ? value.toString() : value))
+    const result = await client.query<(string | null)[]>({ text: query.text, values, rowMode: 'array' })
+    return result.rows
+  }
+
+  async function snapshot(): Promise<ReadSnapshot> {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    } catch (error) {
+      client.release(error as Error)
+      throw error
+    }
+    let released = false
+    let copy: (Readable & { rowCount: number }) | null = null
+    const abandon = (reason?: Error) => {
+      if (released) return
+      released = true
+      client.release(reason ?? new Error('audit export abandoned'))
+      // Ending the connection politely is not enough mid-COPY: Postgres, blocked writing rows this
+      // side no longer reads, would never see the goodbye and would hold its snapshot. Closing the
+      // socket makes its next write fail, which ends the backend.
+      ;(client as unknown as pg.Client).connection.stream.destroy()
+    }
+    return {
+      rows: (query) => rowsOn(client, query),
+      copyOut(copySql) {
+        copy = client.query(copyTo(copySql))
+        return copy
+      },
+      async finish() {
+        try {
+          // Queued behind the COPY: once COMMIT answers, the COPY's CommandComplete has been read.
+          await client.query('COMMIT')
+        } catch (error) {
+          abandon(error as Error)
+          throw error
+        }
+        released = true
+        client.release()
+        return { copiedRows: copy?.rowCount ?? 0 }
+      },
+      abandon,
+    }
+  }
+
   return {
-    async rows(query) {
-      const values = query.values.map((value) => (typeof value === 'bigint' ? value.toString() : value))
-      const result = await pool.query<(string | null)[]>({ text: query.text, values, rowMode: 'array' })
-      return result.rows
-    },
+    rows: (query) => rowsOn(pool, query),
+    snapshot,
     close: () => pool.end(),
   }
 }

@@ -1,139 +1,142 @@
-// Streams an export of the audit trail as CSV or NDJSON: keyset batches read one at a time, each
-// pulled only when the consumer has drained the last (stream backpressure), so memory stays flat
-// whether the export holds a hundred rows or ten million.
-import { stringify } from 'csv-stringify'
+// Streams an export of the audit trail as CSV or NDJSON. Postgres formats the rows (COPY ... TO
+// STDOUT over the copy protocol) and this process passes the bytes on, hashing and counting them on
+// the way; the socket to Postgres is read only as fast as the client takes the bytes (backpressure),
+// so memory stays flat whether the export holds a hundred rows or ten million.
 import { createHash } from 'node:crypto'
-import { Readable, Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { type Readable, Transform, type TransformCallback } from 'node:stream'
 import type { AuditExportFormat } from '@cabinet/contracts'
-import type { BulkReader } from '@cabinet/db'
-import { type AuditFilter, EXPORT_COLUMNS, type ExportRow, exportBatch } from './audit.repository'
+import type { BulkReader, ReadSnapshot } from '@cabinet/db'
+import { chainHeadSql, exportCopySql, exportSummarySql, NEWEST_SEQ_SQL } from './audit-export-sql'
+import type { AuditFilter } from './audit.repository'
 
-/** Seq numbers per query: large enough to amortise the round trip, small enough to stay a few MB. */
-export const EXPORT_BATCH_SIZE = 2000
-
-export interface ExportStats {
-  rows: number
+export interface ExportSummary {
+  /** Rows the export holds, counted in its snapshot before it starts (for progress). */
+  rowCount: number
   firstAt: string | null
   lastAt: string | null
 }
 
-export interface AuditExport {
-  stream: Readable
-  /** Complete once `stream` has ended. */
-  stats: ExportStats
-}
-
-/** Seq ranges read at once: Postgres prepares the next ones while this process formats the current. */
-const READ_AHEAD = 2
-
-/**
- * Batches in chain order, each a fixed range of seq numbers (so the next ranges can be asked for
- * before this one is formatted: a keyset LIMIT would have to wait for each batch's last seq). At
- * most READ_AHEAD + 1 batches are in memory, however long the export.
- */
-async function* batches(reader: BulkReader, filter: AuditFilter, throughSeq: bigint, stats: ExportStats, size: number) {
-  const step = BigInt(size)
-  let next = 0n
-  const inFlight: Promise<ExportRow[]>[] = []
-  const request = () => {
-    if (next >= throughSeq) return
-    const upTo = next + step < throughSeq ? next + step : throughSeq
-    inFlight.push(exportBatch(reader, filter, next, upTo))
-    next = upTo
-  }
-  try {
-    for (let index = 0; index <= READ_AHEAD; index += 1) request()
-    for (let pending = inFlight.shift(); pending; pending = inFlight.shift()) {
-      const rows = await pending
-      request()
-      const last = rows.at(-1)
-      if (!last) continue
-      stats.rows += rows.length
-      stats.firstAt ??= rows[0]?.[2] ?? null
-      stats.lastAt = last[2]
-      yield rows
-    }
-  } finally {
-    // The consumer went away with queries in flight: their results (or errors) have no one to tell.
-    for (const pending of inFlight) pending.catch(() => undefined)
-  }
-}
-
-const jsonText = (value: string | null) => (value === null ? 'null' : JSON.stringify(value))
-
-/** One NDJSON line: jsonb columns arrive as JSON text and go out as they are, never re-parsed. */
-function ndjsonLine(row: ExportRow): string {
-  const [seq, id, at, actorId, actorName, action, entityType, entityId, changeId, before, after, requestId] = row
-  return (
-    `{"seq":${seq},"id":"${id}","at":"${at}","actorId":${jsonText(actorId)},"actorName":${JSON.stringify(actorName)},` +
-    `"action":${JSON.stringify(action)},"entityType":${JSON.stringify(entityType)},"entityId":${JSON.stringify(entityId)},` +
-    `"changeId":${jsonText(changeId)},"before":${before ?? 'null'},"after":${after ?? 'null'},` +
-    `"requestId":${jsonText(requestId)},"prevHash":"${row[12]}","hash":"${row[13]}"}\n`
-  )
-}
-
-export function createAuditExport(
-  reader: BulkReader,
-  filter: AuditFilter,
-  format: AuditExportFormat,
-  throughSeq: bigint,
-  batchSize = EXPORT_BATCH_SIZE,
-): AuditExport {
-  const stats: ExportStats = { rows: 0, firstAt: null, lastAt: null }
-  const source = batches(reader, filter, throughSeq, stats, batchSize)
-  if (format === 'ndjson') {
-    const lines = async function* () {
-      for await (const rows of source) yield rows.map(ndjsonLine).join('')
-    }
-    return { stream: Readable.from(lines(), { objectMode: false }), stats }
-  }
-  // Rows go into the CSV stream in a plain loop, pausing only when it is full: an async iterator
-  // per row (Readable.from) cost a promise per row, more than formatting the row.
-  const csv = stringify({ record_delimiter: 'unix', eof: true })
-  const writable = () =>
-    new Promise<void>((resume) => {
-      const done = () => {
-        csv.off('drain', done)
-        csv.off('close', done)
-        resume()
-      }
-      csv.on('drain', done)
-      csv.on('close', done)
-    })
-  const pump = async () => {
-    csv.write([...EXPORT_COLUMNS])
-    for await (const rows of source) {
-      for (const row of rows) {
-        if (!csv.write(row)) await writable()
-        // The reader went away: stop reading (the generator's finally settles what is in flight).
-        if (csv.destroyed) return
-      }
-    }
-    csv.end()
-  }
-  pump().catch((error: unknown) => csv.destroy(error as Error))
-  return { stream: csv, stats }
-}
-
+/** What was actually served: the exact bytes' digest and COPY's own row count. */
 export interface ExportDigest {
   sha256: string
   byteCount: number
+  rowCount: number
 }
 
-/** Reads an export to its end, hashing its exact bytes: what a manifest signs. */
-export async function digestExport(stream: Readable): Promise<ExportDigest> {
-  const hash = createHash('sha256')
-  let byteCount = 0
-  await pipeline(
-    stream,
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        hash.update(chunk)
-        byteCount += chunk.length
+export interface AuditExport {
+  /** The seq the export runs through: the one asked for, never past the newest row. */
+  throughSeq: bigint
+  chainHead: { seq: string; hash: string } | null
+  summary: ExportSummary
+  /** The bytes. Ends only after the snapshot committed and COPY's row count matched the summary. */
+  stream: Readable
+  /** Settles when `stream` ends (or fails, or its reader goes away). */
+  digest: Promise<ExportDigest>
+}
+
+/**
+ * Hashes and counts the bytes that pass. Its flush runs once COPY has sent everything: it commits the
+ * snapshot (which reads COPY's CommandComplete) before letting the stream end, so a reader sees the
+ * end of the export only when the digest and row count are final and consistent.
+ */
+class ExportMeter extends Transform {
+  private readonly hash = createHash('sha256')
+  private byteCount = 0
+  private settled = false
+  readonly digest: Promise<ExportDigest>
+  private resolveDigest!: (digest: ExportDigest) => void
+  private rejectDigest!: (error: Error) => void
+
+  constructor(
+    private readonly snapshot: ReadSnapshot,
+    private readonly expectedRows: number,
+  ) {
+    super()
+    this.digest = new Promise((resolve, reject) => {
+      this.resolveDigest = resolve
+      this.rejectDigest = reject
+    })
+    // Nobody need await the digest (the export route only logs it): a failure is the stream's.
+    this.digest.catch(() => undefined)
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+    this.hash.update(chunk)
+    this.byteCount += chunk.length
+    done(null, chunk)
+  }
+
+  override _flush(done: TransformCallback) {
+    this.snapshot.finish().then(
+      ({ copiedRows }) => {
+        if (copiedRows !== this.expectedRows) {
+          // Impossible in one REPEATABLE READ snapshot; if it happens, no manifest may claim either.
+          return done(
+            new Error(`audit export: COPY sent ${copiedRows} rows, the snapshot counted ${this.expectedRows}`),
+          )
+        }
+        this.settled = true
+        this.resolveDigest({ sha256: this.hash.digest('hex'), byteCount: this.byteCount, rowCount: copiedRows })
         done()
       },
-    }),
-  )
-  return { sha256: hash.digest('hex'), byteCount }
+      (error: Error) => done(error),
+    )
+  }
+
+  override _destroy(error: Error | null, done: (error: Error | null) => void) {
+    if (!this.settled) {
+      // The reader went away or something failed mid-COPY: the connection cannot be reused.
+      this.snapshot.abandon(error ?? undefined)
+      this.rejectDigest(error ?? new Error('audit export ended before its last byte'))
+    }
+    done(error)
+  }
+}
+
+/**
+ * Opens an export: one REPEATABLE READ snapshot reads the newest seq, the chain head, the row count
+ * and the rows themselves, so what the headers and a manifest say is exactly what the bytes hold.
+ */
+export async function openAuditExport(
+  reader: BulkReader,
+  filter: AuditFilter,
+  format: AuditExportFormat,
+  askedThroughSeq: bigint | null,
+): Promise<AuditExport> {
+  const snapshot = await reader.snapshot()
+  try {
+    const [newest] = await snapshot.rows(NEWEST_SEQ_SQL)
+    const newestSeq = BigInt(newest?.[0] ?? 0)
+    const throughSeq = askedThroughSeq !== null && askedThroughSeq < newestSeq ? askedThroughSeq : newestSeq
+    const [head] = await snapshot.rows(chainHeadSql(throughSeq))
+    const [counted] = await snapshot.rows(exportSummarySql(filter, throughSeq))
+    const summary: ExportSummary = {
+      rowCount: Number(counted?.[0] ?? 0),
+      firstAt: counted?.[1] ?? null,
+      lastAt: counted?.[2] ?? null,
+    }
+    const copy = snapshot.copyOut(exportCopySql(filter, format, throughSeq))
+    const meter = new ExportMeter(snapshot, summary.rowCount)
+    copy.once('error', (error) => meter.destroy(error))
+    meter.once('close', () => copy.destroy())
+    copy.pipe(meter)
+    return {
+      throughSeq,
+      chainHead: head?.[0] && head[1] ? { seq: head[0], hash: head[1] } : null,
+      summary,
+      stream: meter,
+      digest: meter.digest,
+    }
+  } catch (error) {
+    snapshot.abandon(error as Error)
+    throw error
+  }
+}
+
+/** Reads an export to its end without sending it anywhere: what a manifest signs. */
+export async function digestAuditExport(run: AuditExport): Promise<ExportDigest> {
+  // A failure rejects the digest; the listener only keeps it from being an unhandled 'error' event.
+  run.stream.once('error', () => undefined)
+  run.stream.resume()
+  return run.digest
 }

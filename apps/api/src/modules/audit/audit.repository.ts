@@ -1,6 +1,6 @@
-// SQL for the audit trail: one filter shape for search, export and counts, keyset pages by seq.
-// Raw SQL because exports read text straight from Postgres (no Date or JSON round trip per row).
-import { type BulkReader, type DbOrTx, Prisma } from '@cabinet/db'
+// SQL for the audit trail: one filter shape for search and export (audit-export-sql.ts), keyset
+// pages by seq.
+import { type DbOrTx, Prisma } from '@cabinet/db'
 
 export interface AuditFilter {
   from?: string | undefined
@@ -67,72 +67,6 @@ export function changeAuditRows(db: DbOrTx, changeId: string) {
   return db.$queryRaw<
     AuditRow[]
   >`SELECT ${ROW_COLUMNS} FROM audit_events WHERE change_id = ${changeId}::uuid ORDER BY seq`
-}
-
-/** One export row, every column already text as Postgres prints it (jsonb as its JSON text). */
-export type ExportRow = [
-  seq: string,
-  id: string,
-  at: string,
-  actorId: string | null,
-  actorName: string,
-  action: string,
-  entityType: string,
-  entityId: string,
-  changeId: string | null,
-  before: string | null,
-  after: string | null,
-  requestId: string | null,
-  prevHash: string,
-  hash: string,
-]
-
-export const EXPORT_COLUMNS = [
-  'seq',
-  'id',
-  'at',
-  'actor_id',
-  'actor_name',
-  'action',
-  'entity_type',
-  'entity_id',
-  'change_id',
-  'before',
-  'after',
-  'request_id',
-  'prev_hash',
-  'hash',
-] as const
-
-/** The matching rows with afterSeq < seq <= throughSeq, in chain order, every column as text. */
-export async function exportBatch(
-  reader: BulkReader,
-  filter: AuditFilter,
-  afterSeq: bigint,
-  throughSeq: bigint,
-): Promise<ExportRow[]> {
-  const query = Prisma.sql`
-    SELECT seq::text, id::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           actor_id::text, actor_name, action, entity_type, entity_id, change_id::text,
-           before::text, after::text, request_id, prev_hash, hash
-    FROM audit_events
-    WHERE seq > ${afterSeq} AND seq <= ${throughSeq} AND ${whereOf(filter)}
-    -- The table's seq, not the text column of the same name the SELECT list makes (that sorts 10 before 9).
-    ORDER BY audit_events.seq`
-  return (await reader.rows({ text: query.text, values: query.values })) as ExportRow[]
-}
-
-export async function countAuditRows(db: DbOrTx, filter: AuditFilter, throughSeq: bigint): Promise<number> {
-  const [row] = await db.$queryRaw<{ count: bigint }[]>`
-    SELECT count(*) AS count FROM audit_events WHERE seq <= ${throughSeq} AND ${whereOf(filter)}`
-  return Number(row?.count ?? 0n)
-}
-
-export async function chainHeadAt(db: DbOrTx, throughSeq: bigint | null) {
-  const limit = throughSeq === null ? Prisma.sql`TRUE` : Prisma.sql`seq <= ${throughSeq}`
-  const [row] = await db.$queryRaw<{ seq: bigint; hash: string }[]>`
-    SELECT seq, hash FROM audit_events WHERE ${limit} ORDER BY seq DESC LIMIT 1`
-  return row ? { seq: row.seq.toString(), hash: row.hash } : null
 }
 
 export async function resolveChangeId(db: DbOrTx, ref: string): Promise<string | null> {

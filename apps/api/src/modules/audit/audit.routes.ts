@@ -81,13 +81,22 @@ export async function registerAuditRoutes(
     async (request, reply) => {
       const started = await audit.startExport(request.query)
       const name = `cabinet-audit-${started.throughSeq}.${started.format}`
+      // What was served, for the server's own record (a reader that went away logs nothing).
+      started.digest.then(
+        (digest) =>
+          request.log.info(
+            { auditExport: { ...digest, throughSeq: String(started.throughSeq) } },
+            'audit export served',
+          ),
+        () => undefined,
+      )
       return reply
         .header('content-type', CONTENT_TYPES[started.format])
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('x-audit-through-seq', started.throughSeq.toString())
-        .header('x-audit-row-count', String(started.rowCount))
+        .header('x-audit-row-count', String(started.summary.rowCount))
         .header('cache-control', 'no-store')
-        .send(started.export.stream)
+        .send(started.stream)
     },
   )
 

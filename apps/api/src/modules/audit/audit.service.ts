@@ -14,16 +14,8 @@ import type {
 } from '@cabinet/contracts'
 import { type BulkReader, type Db, signingKeyId, signManifest, verifyAuditChain } from '@cabinet/db'
 import { AppError } from '../../http/errors'
-import { type AuditExport, createAuditExport, digestExport } from './audit-export'
-import {
-  type AuditFilter,
-  type AuditRow,
-  NO_MATCH_UUID,
-  chainHeadAt,
-  countAuditRows,
-  resolveChangeId,
-  searchAuditRows,
-} from './audit.repository'
+import { type AuditExport, digestAuditExport, openAuditExport } from './audit-export'
+import { type AuditFilter, type AuditRow, NO_MATCH_UUID, resolveChangeId, searchAuditRows } from './audit.repository'
 
 export interface SigningKeys {
   privateKey: KeyObject
@@ -108,51 +100,36 @@ export function createAuditService({ db, reader, keys }: { db: Db; reader: BulkR
     return { ...result, verifiedAt: now.toISOString() }
   }
 
-  /** The seq an export runs through: the one asked for, or the head now. */
   /**
-   * The seq an export runs through: the one asked for, but never past the head now (the export
-   * walks seq ranges up to it, so a made-up seq far ahead would mean endless empty queries).
+   * Opens the export in a snapshot of its own. throughSeq is the one asked for, never past the
+   * newest row (so a made-up seq far ahead names the head instead).
    */
-  async function throughSeqOf(params: AuditExportParams): Promise<bigint> {
-    const head = await chainHeadAt(db, null)
-    const headSeq = head ? BigInt(head.seq) : 0n
-    const asked = params.throughSeq ? BigInt(params.throughSeq) : headSeq
-    return asked < headSeq ? asked : headSeq
-  }
-
-  async function startExport(
-    params: AuditExportParams,
-  ): Promise<{ export: AuditExport; throughSeq: bigint; rowCount: number; format: AuditExportFormat }> {
+  async function startExport(params: AuditExportParams): Promise<AuditExport & { format: AuditExportFormat }> {
     const filter = await toFilter(params)
-    const throughSeq = await throughSeqOf(params)
-    const rowCount = await countAuditRows(db, filter, throughSeq)
-    return {
-      export: createAuditExport(reader, filter, params.format, throughSeq),
-      throughSeq,
-      rowCount,
-      format: params.format,
-    }
+    const asked = params.throughSeq ? BigInt(params.throughSeq) : null
+    return { ...(await openAuditExport(reader, filter, params.format, asked)), format: params.format }
   }
 
-  /** Produces the export again, byte for byte, hashing instead of sending it; then signs the result. */
+  /**
+   * Produces the export again, byte for byte, hashing instead of sending it; then signs the result.
+   * Row count, times and chain head come from the export's own snapshot and stream.
+   */
   async function manifest(params: AuditExportParams, now: Date): Promise<AuditExportManifest> {
-    const filter = await toFilter(params)
-    const throughSeq = await throughSeqOf(params)
-    const run = createAuditExport(reader, filter, params.format, throughSeq)
-    const digest = await digestExport(run.stream)
+    const run = await startExport(params)
+    const digest = await digestAuditExport(run)
     const { format: _format, throughSeq: _through, ...filters } = params
     return signManifest(
       {
         version: 1,
         format: params.format,
         filters: describeFilters(filters),
-        throughSeq: throughSeq.toString(),
-        rowCount: run.stats.rows,
+        throughSeq: run.throughSeq.toString(),
+        rowCount: digest.rowCount,
         sha256: digest.sha256,
         byteCount: digest.byteCount,
-        firstAt: run.stats.firstAt,
-        lastAt: run.stats.lastAt,
-        chainHead: await chainHeadAt(db, throughSeq),
+        firstAt: run.summary.firstAt,
+        lastAt: run.summary.lastAt,
+        chainHead: run.chainHead,
         generatedAt: now.toISOString(),
         algorithm: 'Ed25519',
         keyId: keys.keyId,
