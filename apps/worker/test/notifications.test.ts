@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pino from 'pino'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChangeDetail, CreatedWebhook, WebhookDeliveryView } from '@cabinet/contracts'
 import { createJobProducer, type JobProducer } from '@cabinet/queue'
@@ -17,6 +18,7 @@ import { webhookKeyFile } from '../../api/test/notifications/webhook-fixtures'
 import { jobHandlers } from '../src/handlers'
 import { deliverWebhook } from '../src/notifications/deliver'
 import { setWebhookKey } from '../src/notifications/keyring'
+import { sweepDeliveries } from '../src/notifications/sweep'
 import { startWorker } from '../src/worker'
 
 const BACKOFF_MS = 20
@@ -239,5 +241,51 @@ describe('webhook delivery', () => {
       .find((body) => body.blocks)
     expect(slack?.text).toContain(`${change.number} submitted`)
     expect(slack?.blocks?.length).toBeGreaterThan(1)
+  })
+
+  it('the sweep re-enqueues a delivery whose job was lost, and dead-letters one whose last attempt was lost', async () => {
+    const subscription = await subscribe()
+    hook.answerWith(() => 200)
+    const longAgo = new Date(Date.now() - 10 * 60_000)
+    const payload = {
+      event: 'submitted',
+      occurredAt: longAgo.toISOString(),
+      actor: { id: null, name: 'test' },
+      change: null,
+    }
+    const lost = randomUUID()
+    const stopped = randomUUID()
+    await t.db.webhookDelivery.createMany({
+      data: [
+        {
+          id: lost,
+          subscriptionId: subscription.id,
+          event: 'submitted',
+          payload: { id: lost, ...payload },
+          attemptLimit: 5,
+          createdAt: longAgo,
+        },
+        {
+          id: stopped,
+          subscriptionId: subscription.id,
+          event: 'submitted',
+          payload: { id: stopped, ...payload },
+          attemptLimit: 5,
+          attemptCount: 5,
+          nextAttemptAt: longAgo,
+          createdAt: longAgo,
+        },
+      ],
+    })
+    const deps = { db: t.db, now: () => new Date(), jobs, logger: pino({ level: 'silent' }) }
+    expect(await sweepDeliveries(deps)).toMatchObject({ enqueued: 1, dead: 1 })
+    const delivered = await settled(subscription.id, 'delivered')
+    expect(delivered.id).toBe(lost)
+    expect(await t.db.webhookDelivery.findUniqueOrThrow({ where: { id: stopped } })).toMatchObject({
+      status: 'dead',
+      lastError: 'the worker stopped during the last attempt',
+    })
+    // Nothing is owed any more: a second sweep does nothing.
+    expect(await sweepDeliveries(deps)).toMatchObject({ owed: 0 })
   })
 })

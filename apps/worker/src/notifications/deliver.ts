@@ -25,6 +25,7 @@ export interface DeliverOptions {
 }
 
 const MAX_ERROR_LENGTH = 500
+const CLAIM_DEADLINE_MS = WEBHOOK_TIMEOUT_MS + 60_000
 
 async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number) {
   const started = performance.now()
@@ -63,7 +64,8 @@ export async function deliverWebhook(
   const { deliveryId, attempt } = payload
   const claimed = await db.webhookDelivery.updateMany({
     where: { id: deliveryId, status: 'pending', attemptCount: attempt - 1, attemptLimit: { gte: attempt } },
-    data: { attemptCount: attempt },
+    // The claim's deadline: past it with no outcome, the worker died mid-POST and the sweep moves on.
+    data: { attemptCount: attempt, nextAttemptAt: new Date(deps.now().getTime() + CLAIM_DEADLINE_MS) },
   })
   if (claimed.count !== 1) return { deliveryId, attempt, outcome: 'skipped' }
   const delivery = await db.webhookDelivery.findUniqueOrThrow({

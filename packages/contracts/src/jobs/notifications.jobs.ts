@@ -15,6 +15,19 @@ export const NOTIFICATIONS_JOBS = {
     backoffMs: 30_000,
     timeoutMs: 30_000,
   },
+  /**
+   * Re-enqueues deliveries whose job was lost (enqueue failed after commit, Redis flushed) or whose
+   * worker stopped in the middle of a POST (the claim's deadline passed); dead-letters one whose
+   * last attempt was the one lost.
+   */
+  'notifications.sweep': {
+    queue: 'notifications',
+    payload: z.object({}),
+    attempts: 3,
+    backoffMs: 10_000,
+    timeoutMs: 120_000,
+    every: '*/5 * * * *',
+  },
 } as const satisfies Record<string, JobDefinition<z.ZodType>>
 
 /** How long one POST may take before it counts as failed. */
