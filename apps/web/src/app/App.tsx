@@ -20,6 +20,7 @@ import { KpisPage } from '../features/kpis/KpisPage'
 import { ReviewsPage } from '../features/reviews/ReviewsPage'
 import { CalendarPage } from '../features/schedule/CalendarPage'
 import { RulesPage } from '../features/schedule/RulesPage'
+import { TemplatesPage } from '../features/templates/TemplatesPage'
 import { WebhooksPage } from '../features/webhooks/WebhooksPage'
 import { AppLayout } from './AppLayout'
 import { AuthGuard } from './AuthGuard'
@@ -46,6 +47,7 @@ export function App() {
                 <Route path="fleet" element={<FleetPage />} />
                 <Route path="cab" element={<CabQueuePage />} />
                 <Route path="cab/policies" element={<PoliciesPage />} />
+                <Route path="templates" element={<TemplatesPage />} />
                 <Route path="cab/meetings" element={<MeetingsPage />} />
                 <Route path="cab/meetings/:id" element={<MeetingPage />} />
                 <Route path="fleet/nodes/:id" element={<NodeDetailPage />} />

@@ -12,6 +12,7 @@ import {
   IconPlus,
   IconServer2,
   IconShieldCheck,
+  IconTemplate,
   IconWebhook,
 } from '@tabler/icons-react'
 import { Link, Outlet, useLocation } from 'react-router'
@@ -25,6 +26,7 @@ const NAVIGATION = [
   { to: '/changes', label: 'Changes', icon: IconList, createsChange: false },
   { to: '/changes/new', label: 'New change', icon: IconPlus, createsChange: true },
   { to: '/fleet', label: 'Fleet', icon: IconCpu, createsChange: false },
+  { to: '/templates', label: 'Templates', icon: IconTemplate, createsChange: true },
   { to: '/calendar', label: 'Calendar', icon: IconCalendar, createsChange: false },
   { to: '/cab', label: 'CAB', icon: IconGavel, createsChange: false, cab: true },
   { to: '/audit', label: 'Audit', icon: IconShieldCheck, createsChange: false, audit: true },

@@ -14,6 +14,7 @@ import { ChangeHistoryButton } from '../audit/ChangeHistoryButton'
 import { RiskPanel } from './RiskPanel'
 import { ApprovalsPanel } from '../approvals/ApprovalsPanel'
 import { ReviewPanel } from '../reviews/ReviewPanel'
+import { BreakFixBanner } from '../templates/BreakFixBanner'
 import { ConflictPanel } from '../schedule/ConflictPanel'
 
 export function ChangeDetailPage() {
@@ -60,6 +61,7 @@ export function ChangeDetailPage() {
       </Stack>
       <ChangeActions change={change} />
       <ChangeHistoryButton changeRef={change.number} />
+      <BreakFixBanner change={change} />
       <ReviewPanel change={change} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>

@@ -40,6 +40,7 @@ import {
 import { RiskPanel } from './RiskPanel'
 import { RiskQuestionnaireFields } from './RiskQuestionnaireFields'
 import { SchedulePreview } from '../schedule/SchedulePreview'
+import { EmergencyNotice } from '../templates/EmergencyNotice'
 
 const RISK_PREVIEW_DEBOUNCE_MS = 400
 
@@ -242,6 +243,7 @@ export function ChangeForm(props: ChangeFormProps) {
                   {...text('justification')}
                   onChange={(event) => set('justification', event.currentTarget.value)}
                 />
+                {draft.type === 'emergency' && <EmergencyNotice />}
               </Stack>
             </Paper>
 

@@ -11,6 +11,7 @@ import { useResolvedConfigItems } from '../catalog/api'
 import { useCreateChange } from './api'
 import { type ChangeDraft, emptyDraft, toCreateBody } from './change-draft'
 import { ChangeForm } from './ChangeForm'
+import { NewChangeShortcuts } from '../templates/NewChangeShortcuts'
 
 const UUID = /^[0-9a-f-]{36}$/i
 
@@ -49,14 +50,19 @@ function NewChangeForm() {
   const navigate = useNavigate()
   const [searchParams] = useSearchParams()
   const itemsParam = searchParams.get('items')
+  const typeParam = searchParams.get('type')
   const refs = useMemo(() => refsFromParam(itemsParam), [itemsParam])
   const resolved = useResolvedConfigItems(refs)
   const create = useCreateChange()
 
   // Memoised: the form resets whenever `initial` changes identity.
   const initial = useMemo<ChangeDraft>(
-    () => ({ ...emptyDraft(), affectedItems: resolved.data?.items ?? [] }),
-    [resolved.data],
+    () => ({
+      ...emptyDraft(),
+      ...(typeParam === 'emergency' ? { type: 'emergency' as const } : {}),
+      affectedItems: resolved.data?.items ?? [],
+    }),
+    [resolved.data, typeParam],
   )
 
   const submit = async (draft: ChangeDraft) => {
@@ -66,7 +72,10 @@ function NewChangeForm() {
 
   return (
     <Stack gap="md">
-      <Title order={2}>New change</Title>
+      <Group justify="space-between">
+        <Title order={2}>New change</Title>
+        <NewChangeShortcuts />
+      </Group>
       {refs.length > 0 && resolved.isPending ? (
         <LoadingBlock label="Loading the pre-selected items" />
       ) : refs.length > 0 && resolved.isError ? (
