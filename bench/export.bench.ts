@@ -1,5 +1,7 @@
 // Exports 1,000,000 audit events as CSV through the real HTTP route, beside psql's `\copy ... to
-// stdout csv` of the same rows in the same run: rows/s of each and the API process's peak RSS.
+// stdout csv` of the same rows in the same run: rows/s of each, and the API process's RSS before,
+// at its peak during the exports (sampled every 50 ms) and the difference. The API runs as
+// ./scripts/start runs it (node with the tsx loader) and, for comparison, bundled under plain node.
 // Run with `pnpm bench:export`; see docs/benchmarks.md.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -9,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createDb } from '@cabinet/db'
 import { hashPassword } from '../apps/api/src/modules/auth/passwords'
 import { BENCH_PASSWORD, ROOT, createBenchDatabase, requireServices } from './bench-setup'
+import { bundleApi } from './export-bundle'
 
 const PG_URL = process.env.CABINET_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:54330/postgres'
 const REDIS_URL = process.env.CABINET_BENCH_REDIS_URL ?? 'redis://127.0.0.1:63800'
@@ -103,10 +106,20 @@ async function signIn(url: string, email: string): Promise<Record<string, string
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10
 const best = (runs: Run[]) => runs.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a))
 
-/** The API as a process of its own, as deployed: its memory is then the export's and nothing else's. */
-async function startApi(databaseUrl: string, prefix: string) {
+type Runtime = 'tsx' | 'node'
+
+/**
+ * The API as a process of its own: its memory is then the export's and nothing else's. `tsx` is
+ * what ./scripts/start runs (`pnpm exec tsx apps/api/src/main.ts` starts exactly this node process,
+ * with the tsx loader, as a child); `node` runs the same entry bundled to plain JavaScript.
+ */
+async function startApi(databaseUrl: string, prefix: string, runtime: Runtime) {
   const port = 20_000 + Math.floor(Math.random() * 20_000)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
+  const entry =
+    runtime === 'tsx'
+      ? ['--import', 'tsx', 'apps/api/src/main.ts']
+      : [bundleApi(resolve(ROOT, '.data/bench/api-bundle'))]
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -140,6 +153,64 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') }
 }
 
+/** Samples the process's RSS every 50 ms until stopped: the peak while something ran. */
+function rssSampler(pid: number) {
+  let peak = memoryOf(pid).rss
+  const timer = setInterval(() => {
+    peak = Math.max(peak, memoryOf(pid).rss)
+  }, 50)
+  return {
+    stop() {
+      clearInterval(timer)
+      return Math.max(peak, memoryOf(pid).rss)
+    },
+  }
+}
+
+interface ApiMemory {
+  runtime: Runtime
+  /** Idle, signed in, before any export. */
+  beforeMb: number
+  /** The highest RSS sampled while the exports ran. */
+  peakDuringMb: number
+  deltaMb: number
+  /** VmHWM: the high-water mark over the whole process life (start-up included). */
+  lifetimePeakMb: number
+}
+
+/** Starts the API under one runtime, runs the rounds (psql, then the export, alternately), stops it. */
+async function measure(databaseUrl: string, prefix: string, email: string, runtime: Runtime) {
+  const api = await startApi(databaseUrl, prefix, runtime)
+  const pid = api.child.pid ?? 0
+  try {
+    const headers = await signIn(api.url, email)
+    const before = memoryOf(pid)
+    const copies: Run[] = []
+    const exports: Run[] = []
+    const sampler = rssSampler(pid)
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      copies.push(await psqlCopy(databaseUrl))
+      exports.push(await httpExport(api.url, headers))
+      console.log(
+        `  ${runtime} round ${round}: psql \\copy ${copies.at(-1)?.rowsPerSecond} rows/s, ` +
+          `GET /api/v1/audit/export ${exports.at(-1)?.rowsPerSecond} rows/s (load ${(loadavg()[0] ?? 0).toFixed(2)})`,
+      )
+    }
+    const peakDuring = sampler.stop()
+    const memory: ApiMemory = {
+      runtime,
+      beforeMb: mb(before.rss),
+      peakDuringMb: mb(peakDuring),
+      deltaMb: mb(peakDuring - before.rss),
+      lifetimePeakMb: mb(memoryOf(pid).peak),
+    }
+    return { copies, exports, memory }
+  } finally {
+    api.child.kill('SIGTERM')
+    await new Promise((done) => api.child.once('exit', done))
+  }
+}
+
 async function main() {
   await requireServices(PG_URL, REDIS_URL)
   console.log('[bench] creating and migrating a private database')
@@ -156,67 +227,62 @@ async function main() {
         roles: ['auditor'],
       },
     })
-    const api = await startApi(database.url, `bench:${database.name}`)
-    const pid = api.child.pid ?? 0
-    try {
-      const headers = await signIn(api.url, auditor.email)
-      const before = memoryOf(pid)
-      console.log(
-        `[bench] ${EVENTS.toLocaleString('en')} events, ${ROUNDS} rounds of each, ${cpus().length} CPUs, ` +
-          `load average ${(loadavg()[0] ?? 0).toFixed(2)}; psql, curl, Postgres and the API share the CPUs`,
-      )
-      const copies: Run[] = []
-      const exports: Run[] = []
-      for (let round = 1; round <= ROUNDS; round += 1) {
-        copies.push(await psqlCopy(database.url))
-        exports.push(await httpExport(api.url, headers))
-        console.log(
-          `  round ${round}: psql \\copy ${copies.at(-1)?.rowsPerSecond} rows/s, ` +
-            `GET /api/v1/audit/export ${exports.at(-1)?.rowsPerSecond} rows/s`,
-        )
+    const loadBefore = loadavg()[0] ?? 0
+    console.log(
+      `[bench] ${EVENTS.toLocaleString('en')} events, ${ROUNDS} rounds of each per runtime, ${cpus().length} CPUs, ` +
+        `load average ${loadBefore.toFixed(2)}; psql, curl, Postgres and the API share the CPUs`,
+    )
+    const prefix = `bench:${database.name}`
+    const tsx = await measure(database.url, prefix, auditor.email, 'tsx')
+    const node = await measure(database.url, prefix, auditor.email, 'node')
+    const loadAfter = loadavg()[0] ?? 0
+    const copy = best([...tsx.copies, ...node.copies])
+    const exported = best(tsx.exports)
+    const exportedNode = best(node.exports)
+    // The auditor's sign-ins are more events: both read every row there is.
+    for (const run of [exported, exportedNode]) {
+      if (run.rows < EVENTS || Math.abs(run.rows - copy.rows) > 2) {
+        throw new Error(`row counts differ: export ${run.rows}, psql ${copy.rows}, inserted ${EVENTS}`)
       }
-      const after = memoryOf(pid)
-      const copy = best(copies)
-      const exported = best(exports)
-      // The auditor's sign-in is one more event: both read every row there is.
-      if (exported.rows !== copy.rows || copy.rows < EVENTS) {
-        throw new Error(`row counts differ: export ${exported.rows}, psql ${copy.rows}, inserted ${EVENTS}`)
-      }
-      const ratio = Math.round((exported.rowsPerSecond / copy.rowsPerSecond) * 100) / 100
-      const figures = {
-        at: new Date().toISOString(),
-        commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(),
-        events: EVENTS,
-        cpus: cpus().length,
-        settings: database.settings,
-        psqlCopy: { ...copy, mb: mb(copy.bytes) },
-        httpExport: { ...exported, mb: mb(exported.bytes) },
-        ratio,
-        apiRssBeforeMb: mb(before.rss),
-        apiPeakRssMb: mb(after.peak),
-        goals: GOALS,
-      }
+    }
+    const ratio = Math.round((exported.rowsPerSecond / copy.rowsPerSecond) * 100) / 100
+    const figures = {
+      at: new Date().toISOString(),
+      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(),
+      events: EVENTS,
+      cpus: cpus().length,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      settings: database.settings,
+      psqlCopy: { ...copy, mb: mb(copy.bytes) },
+      httpExport: { ...exported, mb: mb(exported.bytes) },
+      httpExportPlainNode: { ...exportedNode, mb: mb(exportedNode.bytes) },
+      ratio,
+      apiMemory: [tsx.memory, node.memory],
+      goals: GOALS,
+    }
+    console.log(
+      `\n  psql \\copy csv               ${copy.rowsPerSecond} rows/s  (${copy.seconds.toFixed(2)} s, ${mb(copy.bytes)} MB)`,
+    )
+    console.log(
+      `  GET /audit/export csv (tsx)  ${exported.rowsPerSecond} rows/s  (${exported.seconds.toFixed(2)} s, ${mb(exported.bytes)} MB)`,
+    )
+    console.log(
+      `  GET /audit/export csv (node) ${exportedNode.rowsPerSecond} rows/s  (${exportedNode.seconds.toFixed(2)} s)`,
+    )
+    console.log(`  ratio ${ratio} (tsx, as deployed; goal >= ${GOALS.minRatio})`)
+    for (const memory of [tsx.memory, node.memory]) {
       console.log(
-        `\n  psql \\copy csv          ${copy.rowsPerSecond} rows/s  (${copy.seconds.toFixed(2)} s, ${mb(copy.bytes)} MB)`,
+        `  API RSS under ${memory.runtime.padEnd(4)}: ${memory.beforeMb} MB before, peak ${memory.peakDuringMb} MB during ` +
+          `the exports (+${memory.deltaMb} MB), ${memory.lifetimePeakMb} MB high-water mark (goal < ${GOALS.maxPeakRssMb} MB)`,
       )
-      console.log(
-        `  GET /audit/export csv   ${exported.rowsPerSecond} rows/s  (${exported.seconds.toFixed(2)} s, ${mb(exported.bytes)} MB)`,
-      )
-      console.log(`  ratio ${ratio} (goal >= ${GOALS.minRatio})`)
-      console.log(
-        `  API process RSS: ${mb(before.rss)} MB before the exports, peak ${mb(after.peak)} MB over its life ` +
-          `(goal < ${GOALS.maxPeakRssMb} MB)`,
-      )
-      mkdirSync(resolve(ROOT, '.data/bench'), { recursive: true })
-      writeFileSync(RESULT_FILE, `${JSON.stringify(figures, null, 2)}\n`)
-      console.log(`[bench] figures written to ${RESULT_FILE}`)
-      if (ratio < GOALS.minRatio || mb(after.peak) >= GOALS.maxPeakRssMb) {
-        console.log('[bench] a goal was missed')
-        failed = true
-      }
-    } finally {
-      api.child.kill('SIGTERM')
-      await new Promise((done) => api.child.once('exit', done))
+    }
+    console.log(`  load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`)
+    mkdirSync(resolve(ROOT, '.data/bench'), { recursive: true })
+    writeFileSync(RESULT_FILE, `${JSON.stringify(figures, null, 2)}\n`)
+    console.log(`[bench] figures written to ${RESULT_FILE}`)
+    if (ratio < GOALS.minRatio || tsx.memory.peakDuringMb >= GOALS.maxPeakRssMb) {
+      console.log('[bench] a goal was missed')
+      failed = true
     }
   } finally {
     await db.$disconnect()
