@@ -46,4 +46,15 @@ describe('decideGate', () => {
     expect(gate).toMatchObject({ decision, waitingFor, number: 'CHG0000042', blockingConflicts: conflicts })
     expect(gate.reason).toContain('CHG0000042')
   })
+
+  it('names the schedule refusal of an approved change on hold', () => {
+    const gate = decideGate(
+      { ...base, state: 'authorize' },
+      0,
+      INSIDE,
+      "outside every maintenance window of 1 item (window 'Tuesdays')",
+    )
+    expect(gate.decision).toBe('prevented')
+    expect(gate.reason).toContain("on hold: outside every maintenance window of 1 item (window 'Tuesdays')")
+  })
 })

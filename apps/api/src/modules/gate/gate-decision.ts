@@ -14,7 +14,8 @@ export interface GateFacts {
   submittedAt: Date | null
 }
 
-export function decideGate(change: GateFacts, blockingConflicts: number, now: Date): GateView {
+/** `heldBecause`: the schedule's refusal when the approved change was put on hold (from its audit trail). */
+export function decideGate(change: GateFacts, blockingConflicts: number, now: Date, heldBecause?: string): GateView {
   const base = {
     changeId: change.id,
     number: change.number,
@@ -48,7 +49,9 @@ export function decideGate(change: GateFacts, blockingConflicts: number, now: Da
     case 'authorize':
       // Every stage approved but the step to `scheduled` refused (a schedule conflict): on hold.
       return change.approvalsComplete
-        ? prevented(`${change.number} is approved but on hold: its authorization was refused by the schedule`)
+        ? prevented(
+            `${change.number} is approved but on hold: ${heldBecause ?? 'its authorization was refused by the schedule'}; the change manager must move or reschedule it`,
+          )
         : awaiting('approvals', `${change.number} waits for CAB approval`)
     case 'scheduled':
     case 'implement': {

@@ -27,8 +27,20 @@ async function blockingConflictsOf(tx: DbOrTx, changeId: string): Promise<number
   return tx.scheduleConflict.count({ where: { changeId, blocking: true } })
 }
 
+/** Why the schedule refused to authorize an approved change: the approvals module audits it. */
+async function heldReasonOf(tx: DbOrTx, change: GateFacts): Promise<string | undefined> {
+  if (change.state !== 'authorize' || !change.approvalsComplete) return undefined
+  const held = await tx.auditEvent.findFirst({
+    where: { changeId: change.id, action: 'approval.authorization_held' },
+    orderBy: { seq: 'desc' },
+    select: { after: true },
+  })
+  const reason = (held?.after as { reason?: unknown } | null)?.reason
+  return typeof reason === 'string' ? reason : undefined
+}
+
 export async function gateOf(tx: DbOrTx, change: GateFacts, now: Date): Promise<GateView> {
-  return decideGate(change, await blockingConflictsOf(tx, change.id), now)
+  return decideGate(change, await blockingConflictsOf(tx, change.id), now, await heldReasonOf(tx, change))
 }
 
 /** In a transition's transaction: a delivery to each callback of the change whose decision moved. */
