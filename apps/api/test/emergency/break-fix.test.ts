@@ -109,7 +109,14 @@ describe('an emergency change', () => {
       ).json()
     expect(await banner()).toMatchObject({ breakFix: { status: 'awaiting', dueAt: row.dueAt.toISOString() } })
 
-    // The ECAB decides the same stage afterwards; the change stays in implementation.
+    // The ECAB finds it in the review queue, and decides the same stage afterwards; the change stays in implementation.
+    const cabQueue = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/cab/queue',
+      headers: (ecab[0] as SignedIn).headers,
+    })
+    expect(cabQueue.statusCode, cabQueue.body).toBe(200)
+    expect(cabQueue.json().items.map((item: { change: { id: string } }) => item.change.id)).toContain(change.id)
     let view = await approvalsOf(t, ecab[0] as SignedIn, change.id)
     expect(view.stages.map((s) => [s.status, s.canDecide])).toEqual([['open', true]])
     const decided = await decide(t, ecab[0] as SignedIn, change.id, view.stages[0]?.id as string, {

@@ -14,7 +14,11 @@ const RISK_ORDER: Record<RiskLevel, number> = { critical: 0, high: 1, moderate: 
 /** Open stages of changes awaiting authorization: by default those the caller may decide now. */
 export async function cabQueue(db: Db, ctx: RequestContext, query: QueueQuery): Promise<z.infer<typeof CabQueue>> {
   const changeWhere: Prisma.ChangeRequestWhereInput = {
-    state: 'authorize',
+    // A break-fix emergency change awaits its retroactive approval while it is implemented or reviewed.
+    OR: [
+      { state: 'authorize' },
+      { type: 'emergency', breakFixAllowed: true, approvalsComplete: false, state: { in: ['implement', 'review'] } },
+    ],
     ...(query.risk.length ? { riskLevel: { in: query.risk } } : {}),
     ...(query.type ? { type: query.type } : {}),
   }
