@@ -96,11 +96,10 @@ export function createBulkReader(connectionString: string, maxConnections = 2): 
     const abandon = (reason?: Error) => {
       if (released) return
       released = true
+      // Removes the connection from the pool and ends it. Mid-COPY, node-postgres destroys the socket
+      // (a query is active), so Postgres, which would otherwise block writing rows no one reads and
+      // hold its snapshot, fails its next write and ends the backend (the export test checks).
       client.release(reason ?? new Error('audit export abandoned'))
-      // Ending the connection politely is not enough mid-COPY: Postgres, blocked writing rows this
-      // side no longer reads, would never see the goodbye and would hold its snapshot. Closing the
-      // socket makes its next write fail, which ends the backend.
-      ;(client as unknown as pg.Client).connection.stream.destroy()
     }
     return {
       rows: (query) => rowsOn(client, query),

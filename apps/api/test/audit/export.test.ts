@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuditExportManifest, AuditSigningKey, ChangeDetail } from '@cabinet/contracts'
 import { manifestSignatureValid } from '@cabinet/db'
 import { checkExport } from '../../src/modules/audit/verify-export'
@@ -251,6 +251,16 @@ describe('an export of 100,000 events', () => {
       })
       request.on('error', (error) => (request.destroyed ? resolve() : reject(error)))
     })
+    // ...and its Postgres backend ends too: the socket is closed, not left paused mid-COPY holding
+    // a snapshot (the backend would block writing to it forever).
+    await vi.waitFor(
+      async () => {
+        const [copying] = await t.db.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY (%'`
+        expect(Number(copying?.n)).toBe(0)
+      },
+      { timeout: 15_000, interval: 100 },
+    )
     const again = await exportOf('format=csv&action=change.*')
     expect(again.statusCode).toBe(200)
 
@@ -258,4 +268,120 @@ describe('an export of 100,000 events', () => {
     expect(manifest).toMatchObject({ rowCount: total, sha256: hash.digest('hex'), byteCount: bytes })
     expect(manifestSignatureValid(manifest, (await publicKey()).publicKeyPem)).toBe(true)
   }, 240_000)
+})
+
+describe('exports formatted by Postgres (COPY)', () => {
+  // Every character JSON and CSV have to escape, plus text outside ASCII and the BMP.
+  const TRICKY = 'back\\slash \\n \\\\ "quoted" \'single\', comma;\nnew line\r\ttab \u0001 é ü 中文 🚀 \u2028 end'
+  const HOSTILE = `o'brien\\'); DROP TABLE audit_events; --`
+  let trickyId: string
+
+  beforeAll(async () => {
+    const [row] = await t.db.$queryRaw<{ id: string }[]>`
+      INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id,
+                                prev_hash, hash)
+      VALUES (now(), NULL, ${`Tricky ${TRICKY}`}, 'tricky.event', 'tricky', 'tricky-1',
+              jsonb_build_object('note', ${TRICKY}::text, 'nested', jsonb_build_object(${TRICKY}::text, 1.5)),
+              jsonb_build_array(${TRICKY}::text, NULL, true, 42), NULL,
+              md5('tp') || md5('tp2'), md5('th') || md5('th2'))
+      RETURNING id::text AS id`
+    trickyId = row?.id ?? ''
+    await t.db.$executeRaw`
+      INSERT INTO audit_events (at, actor_name, action, entity_type, entity_id, request_id, prev_hash, hash)
+      VALUES (now(), 'Hostile', 'hostile.event', 'tricky', ${HOSTILE}, '', md5('hp') || md5('hp2'), md5('hh') || md5('hh2'))`
+  })
+
+  const stored = async (where: { entityType: string; entityId?: string }) =>
+    (await t.db.auditEvent.findMany({ where, orderBy: { seq: 'asc' } })).map((row) => ({
+      seq: Number(row.seq),
+      id: row.id,
+      at: row.at.toISOString(),
+      actorId: row.actorId,
+      actorName: row.actorName,
+      action: row.action,
+      entityType: row.entityType,
+      entityId: row.entityId,
+      changeId: row.changeId,
+      before: row.before,
+      after: row.after,
+      requestId: row.requestId,
+      prevHash: row.prevHash,
+      hash: row.hash,
+    }))
+
+  it('NDJSON: each line parses back to the stored event, backslashes, quotes, newlines and unicode included', async () => {
+    const response = await exportOf('format=ndjson&entityType=tricky')
+    expect(response.statusCode).toBe(200)
+    const lines = response.body.split('\n')
+    expect(lines.pop()).toBe('')
+    const events = await stored({ entityType: 'tricky' })
+    expect(lines).toHaveLength(2)
+    expect(lines.map((line) => JSON.parse(line))).toEqual(events)
+    expect(events[0]?.id).toBe(trickyId)
+    expect(events[0]?.before).toEqual({ note: TRICKY, nested: { [TRICKY]: 1.5 } })
+  })
+
+  it('CSV: the same rows parse back, NULL as an empty field and an empty string quoted', async () => {
+    const response = await exportOf('format=csv&entityType=tricky')
+    const [header, ...records] = parse(response.body) as string[][]
+    expect(header?.[0]).toBe('seq')
+    const events = await stored({ entityType: 'tricky' })
+    // jsonb goes out as Postgres prints it: compared as JSON, every other column as text.
+    const withoutJson = (record: unknown[]) => [...record.slice(0, 9), ...record.slice(11)]
+    expect(records.map(withoutJson)).toEqual(
+      events.map((event) =>
+        withoutJson([
+          String(event.seq),
+          event.id,
+          event.at,
+          event.actorId ?? '',
+          event.actorName,
+          event.action,
+          event.entityType,
+          event.entityId,
+          event.changeId ?? '',
+          null,
+          null,
+          event.requestId ?? '',
+          event.prevHash,
+          event.hash,
+        ]),
+      ),
+    )
+    expect(JSON.parse(records[0]?.[9] ?? '')).toEqual(events[0]?.before)
+    expect(JSON.parse(records[0]?.[10] ?? '')).toEqual(events[0]?.after)
+    expect(records[1]?.[9]).toBe('')
+    // The hostile row's request_id is '' (quoted), the tricky row's is NULL (an empty field).
+    expect(response.body).toContain(`,"",${events[1]?.prevHash},`)
+    expect(response.body).toMatch(new RegExp(`,,${events[0]?.prevHash},`))
+  })
+
+  it('takes hostile filter values as plain values: no SQL gets in, and they match exactly', async () => {
+    const before = await t.db.auditEvent.count()
+    const hostile = await exportOf(`format=ndjson&entityType=tricky&entityId=${encodeURIComponent(HOSTILE)}`)
+    expect(hostile.statusCode, hostile.body).toBe(200)
+    expect(
+      hostile.body
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).entityId),
+    ).toEqual([HOSTILE])
+    for (const query of [
+      `entityType=${encodeURIComponent("x' OR '1'='1")}`,
+      `entityId=${encodeURIComponent("') OR TRUE; SELECT pg_sleep(5); --")}`,
+      `entityType=${encodeURIComponent('\\')}&entityId=${encodeURIComponent("\\'")}`,
+      `entityId=${encodeURIComponent("$1'::text; --")}`,
+    ]) {
+      const response = await exportOf(`format=csv&${query}`)
+      expect(response.statusCode, query).toBe(200)
+      expect(response.body.trimEnd().split('\n'), query).toHaveLength(1)
+      expect(response.headers['x-audit-row-count']).toBe('0')
+    }
+    // Actions are held to their shape before any SQL is built.
+    const action = await exportOf(`format=csv&action=${encodeURIComponent("%'; DROP TABLE audit_events; --.*")}`)
+    expect(issuePaths(expectError(action, 400, 'VALIDATION_FAILED'))).toContain('action')
+    expect(await t.db.auditEvent.count()).toBe(before)
+    const manifest = await manifestOf(`format=ndjson&entityType=tricky&entityId=${encodeURIComponent(HOSTILE)}`)
+    expect(manifest).toMatchObject({ rowCount: 1, sha256: sha256(hostile.rawPayload), filters: { entityId: HOSTILE } })
+  })
 })
