@@ -204,6 +204,7 @@ export function createChangeService({ db, configItems, evaluateRisk, hooks, logg
         changeId: created.id,
         after: changeAuditSnapshot(created, items.length),
       })
+      // After change.created, so a template's submit follows it in the chain (which stays locked meanwhile).
       await options.within?.(tx, created)
       return { created, assessment }
     })
