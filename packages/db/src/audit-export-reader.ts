@@ -93,9 +93,15 @@ export function createBulkReader(connectionString: string, maxConnections = 2): 
     }
     let released = false
     let copy: (Readable & { rowCount: number }) | null = null
+    let copyComplete: Promise<void> = Promise.resolve()
+    // A connection lost while checked out emits 'error' on the client: without a listener that
+    // would crash the process. The COPY's stream gets the same error and fails the export.
+    const onLost = (error: Error) => abandon(error)
+    client.on('error', onLost)
     const abandon = (reason?: Error) => {
       if (released) return
       released = true
+      client.off('error', onLost)
       // Removes the connection from the pool and ends it. Mid-COPY, node-postgres destroys the socket
       // (a query is active), so Postgres, which would otherwise block writing rows no one reads and
       // hold its snapshot, fails its next write and ends the backend (the export test checks).
@@ -104,18 +110,31 @@ export function createBulkReader(connectionString: string, maxConnections = 2): 
     return {
       rows: (query) => rowsOn(client, query),
       copyOut(copySql) {
-        copy = client.query(copyTo(copySql))
+        // node-postgres calls handleReadyForQuery on every query it runs; the types leave it out.
+        const query = copyTo(copySql) as ReturnType<typeof copyTo> & { handleReadyForQuery(): void }
+        // The stream ends at CopyDone; the row count (CommandComplete) and the end of the query
+        // (ReadyForQuery) follow. node-postgres tells the query object about the last one.
+        copyComplete = new Promise((resolve) => {
+          const handleReadyForQuery = query.handleReadyForQuery.bind(query)
+          query.handleReadyForQuery = () => {
+            handleReadyForQuery()
+            resolve()
+          }
+        })
+        copy = client.query(query)
         return copy
       },
       async finish() {
         try {
-          // Queued behind the COPY: once COMMIT answers, the COPY's CommandComplete has been read.
+          // Only once the COPY has finished: a query sent while another runs is deprecated in pg.
+          await copyComplete
           await client.query('COMMIT')
         } catch (error) {
           abandon(error as Error)
           throw error
         }
         released = true
+        client.off('error', onLost)
         client.release()
         return { copiedRows: copy?.rowCount ?? 0 }
       },

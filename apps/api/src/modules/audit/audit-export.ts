@@ -117,7 +117,8 @@ export async function openAuditExport(
     }
     const copy = snapshot.copyOut(exportCopySql(filter, format, throughSeq))
     const meter = new ExportMeter(snapshot, summary.rowCount)
-    copy.once('error', (error) => meter.destroy(error))
+    // `on`, not `once`: a second error (the connection closing after the first) must not go unheard.
+    copy.on('error', (error) => meter.destroy(error))
     meter.once('close', () => copy.destroy())
     copy.pipe(meter)
     return {
