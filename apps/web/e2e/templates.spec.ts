@@ -26,8 +26,8 @@ test('a standard change from the approved coolant check template is scheduled at
 
   const dialog = page.getByRole('dialog')
   await dialog.getByLabel('Title', { exact: true }).fill(title)
-  // A node of the inference cluster: its only rule is a freeze in December, long before the start.
-  const hostname = `h100-w-${String(1 + Math.floor(Math.random() * 9)).padStart(2, '0')}`
+  // A node of the inference cluster (h100-w-01 to -04): its only rule is a freeze weeks before the start.
+  const hostname = `h100-w-0${1 + (start.getDate() % 4)}`
   await dialog.getByRole('combobox', { name: 'Single nodes' }).fill(hostname)
   await page.getByRole('option', { name: hostname, exact: true }).click()
   await dialog.getByRole('textbox', { name: /^Planned start/ }).fill(localDateTime(start))
