@@ -25,6 +25,14 @@ export function StandardChangeModal({ template, onClose }: { template: ChangeTem
   const nodes = useConfigItemSearch({ q: nodeQuery, kind: 'node', limit: 50 }, kinds.includes('node'))
   const [clusterIds, setClusterIds] = useState<string[]>([])
   const [nodeIds, setNodeIds] = useState<string[]>([])
+  // Picked nodes stay listed while the search shows others: MultiSelect shows only values in its data.
+  const [pickedNodes, setPickedNodes] = useState<ReadonlyMap<string, string>>(new Map())
+  const nodeOptions = new Map(pickedNodes)
+  for (const node of nodes.data?.items ?? []) nodeOptions.set(node.id, node.name)
+  const pickNodes = (ids: string[]) => {
+    setPickedNodes(new Map(ids.map((id) => [id, nodeOptions.get(id) ?? id])))
+    setNodeIds(ids)
+  }
   const [plannedStart, setPlannedStart] = useState(tomorrowAtTwo)
   const [title, setTitle] = useState(template.name)
   const nodeCount =
@@ -71,9 +79,9 @@ export function StandardChangeModal({ template, onClose }: { template: ChangeTem
           <MultiSelect
             label="Single nodes"
             placeholder="Search nodes"
-            data={(nodes.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }))}
+            data={[...nodeOptions].map(([value, label]) => ({ value, label }))}
             value={nodeIds}
-            onChange={setNodeIds}
+            onChange={pickNodes}
             searchable
             searchValue={nodeQuery}
             onSearchChange={setNodeQuery}
