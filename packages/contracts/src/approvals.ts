@@ -65,6 +65,8 @@ export const ApprovalPolicyBody = z.object({
   priority: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean().default(true),
   breakFixAllowed: z.boolean().default(false),
+  /** How long a break-fix emergency change may wait for its retroactive approval: 15 min to 7 days. */
+  retroactiveWithinMinutes: z.number().int().min(15).max(10_080).default(1440),
   conditions: PolicyConditions.default({
     types: [],
     categories: [],
@@ -96,6 +98,7 @@ export const ApprovalPolicyView = z.object({
   priority: z.number().int(),
   enabled: z.boolean(),
   breakFixAllowed: z.boolean(),
+  retroactiveWithinMinutes: z.number().int(),
   conditions: PolicyConditions,
   stages: z.array(PolicyStageView),
   version: z.number().int(),

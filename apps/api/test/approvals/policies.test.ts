@@ -41,7 +41,7 @@ describe('policy administration', () => {
     })
     expect(created.statusCode, created.body).toBe(201)
     const policy = ApprovalPolicyView.parse(created.json())
-    expect(policy).toMatchObject({ version: 1, enabled: true, breakFixAllowed: false })
+    expect(policy).toMatchObject({ version: 1, enabled: true, breakFixAllowed: false, retroactiveWithinMinutes: 1440 })
     expect(policy.stages.map((s) => [s.position, s.groupKinds, s.quorum])).toEqual([
       [1, ['technical'], { kind: 'count', value: 2 }],
       [2, ['security'], { kind: 'any', value: null }],
@@ -51,14 +51,30 @@ describe('policy administration', () => {
       method: 'PATCH',
       url: `/api/v1/approval-policies/${policy.id}`,
       headers: admin.headers,
-      payload: { version: 1, priority: 40, stages: [stage('ecab', { kind: 'percent', value: 50 })] },
+      payload: {
+        version: 1,
+        priority: 40,
+        breakFixAllowed: true,
+        retroactiveWithinMinutes: 90,
+        stages: [stage('ecab', { kind: 'percent', value: 50 })],
+      },
     })
     expect(edited.statusCode, edited.body).toBe(200)
     expect(ApprovalPolicyView.parse(edited.json())).toMatchObject({
       version: 2,
       priority: 40,
       name: 'High risk (test)',
+      breakFixAllowed: true,
+      retroactiveWithinMinutes: 90,
     })
+
+    const tooShort = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/approval-policies/${policy.id}`,
+      headers: admin.headers,
+      payload: { version: 2, retroactiveWithinMinutes: 5 },
+    })
+    expect(issuePaths(expectError(tooShort, 400, 'VALIDATION_FAILED'))).toContain('retroactiveWithinMinutes')
 
     const stale = await t.app.inject({
       method: 'PATCH',

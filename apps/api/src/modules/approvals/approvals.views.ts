@@ -33,6 +33,7 @@ export function toPolicyView(policy: PolicyRow): ApprovalPolicyView {
     priority: policy.priority,
     enabled: policy.enabled,
     breakFixAllowed: policy.breakFixAllowed,
+    retroactiveWithinMinutes: policy.retroactiveWithinMinutes,
     conditions: conditionsOf(policy.conditions),
     stages: policy.stages.map((stage) => ({
       position: stage.position,

@@ -50,6 +50,7 @@ export function createPoliciesService({ db }: { db: Db }) {
             priority: input.priority,
             enabled: input.enabled,
             breakFixAllowed: input.breakFixAllowed,
+            retroactiveWithinMinutes: input.retroactiveWithinMinutes,
             conditions: input.conditions,
             stages: { createMany: { data: stageRows(input.stages) } },
           },

@@ -59,7 +59,11 @@ export function PoliciesPage() {
                 <Text fw={600}>{policy.name}</Text>
                 <Badge variant="light">priority {policy.priority}</Badge>
                 {!policy.enabled && <Badge color="gray">disabled</Badge>}
-                {policy.breakFixAllowed && <Badge color="orange">break-fix allowed</Badge>}
+                {policy.breakFixAllowed && (
+                  <Badge color="orange">
+                    break-fix allowed, approved within {Math.round(policy.retroactiveWithinMinutes / 60)} h
+                  </Badge>
+                )}
               </Group>
               {isAdmin && (
                 <Button size="xs" variant="light" onClick={() => setEditing(policy)}>
