@@ -3,6 +3,7 @@
 // receiver would, retries with backoff, dead-letters what keeps failing, and a replay made through
 // the API succeeds once the receiver is fixed. A job run twice never POSTs twice.
 import { Redis } from 'ioredis'
+import { EventEmitter, once } from 'node:events'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -83,6 +84,8 @@ let connection: Redis
 let jobs: JobProducer
 let worker: Awaited<ReturnType<typeof startWorker>>
 const hook = receiver()
+/** Emits 'handled' each time the worker has finished one delivery attempt (its row written). */
+const attemptsHandled = new EventEmitter()
 let url: string
 
 beforeAll(async () => {
@@ -103,7 +106,16 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     jobs,
     // The catalog's backoff is 30 s; the test keeps the exponential shape at a 20 ms base.
-    handlers: { ...jobHandlers, 'notifications.deliver': (p, d) => deliverWebhook(p, d, { backoffMs: BACKOFF_MS }) },
+    handlers: {
+      ...jobHandlers,
+      'notifications.deliver': async (payload, deps) => {
+        try {
+          return await deliverWebhook(payload, deps, { backoffMs: BACKOFF_MS })
+        } finally {
+          attemptsHandled.emit('handled')
+        }
+      },
+    },
   })
 })
 afterAll(async () => {
@@ -147,17 +159,20 @@ async function submitChange() {
   return change
 }
 
-/** Waits for the delivery to settle in the database (the worker writes it just after the POST). */
+/**
+ * Waits for the delivery to settle in the database (the worker writes it just after the POST): reads
+ * again each time the worker finishes handling a delivery job, never on a timer.
+ */
 async function settled(subscriptionId: string, status: 'delivered' | 'dead') {
-  const deadline = Date.now() + 10_000
   for (;;) {
+    // Listen before reading, so an attempt handled between the read and the wait is not missed.
+    const nextAttempt = once(attemptsHandled, 'handled')
     const row = await t.db.webhookDelivery.findFirst({
       where: { subscriptionId, status },
       include: { attempts: { orderBy: { attempt: 'asc' } } },
     })
     if (row) return row
-    if (Date.now() > deadline) throw new Error(`no ${status} delivery for ${subscriptionId}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
+    await nextAttempt
   }
 }
 
