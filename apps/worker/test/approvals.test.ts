@@ -6,24 +6,19 @@ import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalExpiryAction } from '@cabinet/db'
-import { createJobProducer, type JobProducer, jobId } from '@cabinet/queue'
+import { createJobProducer, jobId } from '@cabinet/queue'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
 import { testRedisUrl } from '../../api/test/support/test-env'
 import { approvalsHandlers } from '../src/jobs/approvals.jobs'
 import { startWorker } from '../src/worker'
+import { handlerDepsAt } from './support/handler-deps'
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
 const HOUR = 3_600_000
 let database: TestDatabase
 let requesterId: string
 let counter = 0
-const noJobs: JobProducer = {
-  enqueue: () => Promise.reject(new Error('due-time handlers enqueue nothing')),
-  enqueueBulk: () => Promise.reject(new Error('due-time handlers enqueue nothing')),
-  counts: () => Promise.reject(new Error('due-time handlers read no queue')),
-  close: () => Promise.resolve(),
-}
-const deps = (at: Date) => ({ db: database.db, now: () => at, jobs: noJobs, logger: pino({ level: 'silent' }) })
+const deps = (at: Date) => handlerDepsAt(database.db, at, 'due-time handlers')
 const due = (stageId: string, at = NOW) => approvalsHandlers['approvals.stage-due']({ stageId }, deps(at))
 
 beforeAll(async () => {

@@ -1,24 +1,14 @@
-// Retroactive approval of break-fix emergency changes: an overdue one is escalated once (the job run
-// twice writes one notification and one audit event), and nothing happens before the due time or
-// once the ECAB has decided. The sweep finds what a lost job would have escalated.
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobProducer } from '@cabinet/queue'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
 import { emergencyHandlers } from '../src/jobs/emergency.jobs'
+import { handlerDepsAt } from './support/handler-deps'
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
 const HOUR = 3_600_000
 let database: TestDatabase
 let requesterId: string
 let counter = 0
-const noJobs: JobProducer = {
-  enqueue: () => Promise.reject(new Error('retroactive handlers enqueue nothing')),
-  enqueueBulk: () => Promise.reject(new Error('retroactive handlers enqueue nothing')),
-  counts: () => Promise.reject(new Error('retroactive handlers read no queue')),
-  close: () => Promise.resolve(),
-}
-const deps = (at: Date) => ({ db: database.db, now: () => at, jobs: noJobs, logger: pino({ level: 'silent' }) })
+const deps = (at: Date) => handlerDepsAt(database.db, at, 'retroactive handlers')
 const due = (changeId: string, at = NOW) => emergencyHandlers['emergency.retroactive-due']({ changeId }, deps(at))
 
 beforeAll(async () => {
