@@ -46,6 +46,15 @@ export default defineConfig({
       },
       {
         test: {
+          // Builds the server bundles (scripts/build-server.ts) and starts them under plain node.
+          name: 'build',
+          include: ['scripts/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'contracts',
           include: ['packages/contracts/src/**/*.test.ts'],
           environment: 'node',
