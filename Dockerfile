@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for the API (which serves the built console), the worker and the one-shot migrations;
-# docker-compose.yml picks the process by command. The TypeScript sources run through tsx, as in
-# development, so the image needs no separate compile step for the Node apps.
+# docker-compose.yml picks the process by command. The API and the worker run as bundles under plain
+# node (scripts/build-server.ts); the one-shot seed runs its TypeScript through tsx.
 
 FROM node:20-bookworm-slim AS base
 ENV CI=true
@@ -19,7 +19,7 @@ RUN pnpm install --frozen-lockfile --offline
 FROM deps AS build
 # prisma generate reads DATABASE_URL from the schema but does not connect; any URL will do.
 RUN DATABASE_URL=postgresql://build@localhost/build pnpm exec prisma generate
-RUN pnpm --filter @cabinet/web build
+RUN pnpm build
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -32,6 +32,7 @@ COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 8080
 # The API's health check lives in docker-compose.yml: the worker runs from this image too.
-# node itself as the process (not a pnpm or tsx wrapper), so SIGTERM reaches the app's own shutdown.
-# The worker: node --import tsx apps/worker/src/main.ts
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+# node itself becomes the process (run-server execs it; no pnpm or tsx wrapper), so SIGTERM reaches
+# the app's own shutdown.
+# The worker: scripts/run-server worker
+CMD ["scripts/run-server", "api"]

@@ -56,6 +56,13 @@ ensure_console_build() {
   echo "$want" >"$stamp"
 }
 
+# Bundles the API and the worker to apps/{api,worker}/dist/main.mjs for plain `node` (esbuild takes
+# well under a second, so it always runs: a bundle never lags its sources).
+ensure_server_build() {
+  log "bundling the API and the worker"
+  (cd "$ROOT" && pnpm exec tsx scripts/build-server.ts >/dev/null) || die "server build failed: run pnpm build:server"
+}
+
 # port_free PORT: true when nothing listens on 127.0.0.1:PORT.
 port_free() {
   ! node -e '
