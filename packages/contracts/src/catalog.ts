@@ -1,6 +1,6 @@
 // Configuration items: services -> clusters -> nodes, their dependencies, and the item picker.
 import { z } from 'zod'
-import { Id, PageQuery, Timestamp, pageOf, patchOf, text } from './common'
+import { type FieldIssue, Id, PageQuery, Timestamp, pageOf, patchOf, text } from './common'
 import { ConfigItemKind, GpuModel, NodeScheduler, NodeTransport } from './vocabulary'
 
 const slug = z
@@ -139,6 +139,27 @@ export const NodeView = z.object({
 })
 export type NodeView = z.infer<typeof NodeView>
 export const NodePatch = patchOf(NodeBody)
+
+/**
+ * Rules across a node's transport fields, checked on the node as it will be stored (a patch merged
+ * onto the stored node): an SSH node is only ever contacted with its host key pinned, so one
+ * without the fingerprint is refused when it is registered, not left to fail at every probe.
+ */
+export function nodeTransportIssues(node: {
+  transport: z.infer<typeof NodeTransport>
+  sshHostKeySha256: string | null
+}): FieldIssue[] {
+  if (node.transport === 'ssh' && !node.sshHostKeySha256) {
+    return [
+      {
+        path: 'sshHostKeySha256',
+        message:
+          'is required for an SSH node: pin the host key as `ssh-keygen -l -E sha256 -f <host key>` prints it (SHA256:...)',
+      },
+    ]
+  }
+  return []
+}
 export const NodeListQuery = PageQuery.extend({
   clusterId: Id.optional(),
   q: text(100).optional(),

@@ -7,6 +7,8 @@ import { auditOf, createCluster, createNode } from './catalog-fixtures'
 let t: TestApp
 let implementer: SignedIn
 let clusterId: string
+// A pinned host key (an SSH node needs one), as ssh-keygen -l -E sha256 prints it.
+const HOST_KEY = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s'
 
 beforeAll(async () => {
   t = await startTestApp()
@@ -87,13 +89,13 @@ describe('node import', () => {
 
   it('imports CSV with any column order and case, reporting bad rows by data row and field', async () => {
     const csv = [
-      'Hostname,cluster,gpuCount,gpuModel,driverVersion,transport,address',
-      'csv-001,import-a,8,H100,570.86.15,ssh,10.0.0.1',
-      'csv-002,import-b,eight,H100,,,',
+      'Hostname,cluster,gpuCount,gpuModel,driverVersion,transport,address,sshHostKeySha256',
+      `csv-001,import-a,8,H100,570.86.15,ssh,10.0.0.1,${HOST_KEY}`,
+      'csv-002,import-b,eight,H100,,,,',
       '',
-      'csv-003,import-a,4,L40S,,,"10.0.0.3"',
+      'csv-003,import-a,4,L40S,,,"10.0.0.3",',
       'csv-004,import-a,4,L40S',
-      'json-001,import-b,2,H200,not-a-version,,',
+      'json-001,import-b,2,H200,not-a-version,,,',
     ].join('\n')
     const response = await t.app.inject({
       method: 'POST',
@@ -107,7 +109,7 @@ describe('node import', () => {
       updated: 0,
       errors: [
         { row: 2, field: 'gpuCount', message: expect.any(String) },
-        { row: 4, field: '(row)', message: 'line 6 has 4 fields; the header has 7' },
+        { row: 4, field: '(row)', message: 'line 6 has 4 fields; the header has 8' },
         { row: 5, field: 'driverVersion', message: 'must look like 570.86.15' },
       ],
     })
@@ -183,10 +185,10 @@ describe('node import', () => {
   })
 
   it('imports 5,000 CSV rows (then updates them all) quickly', async () => {
-    const lines = ['hostname,cluster,gpuModel,gpuCount,driverVersion,cudaVersion,transport,scheduler']
+    const lines = ['hostname,cluster,gpuModel,gpuCount,driverVersion,cudaVersion,transport,scheduler,sshHostKeySha256']
     for (let i = 0; i < 5_000; i++) {
       lines.push(
-        `bulk-${String(i).padStart(5, '0')},${i % 2 ? 'import-a' : 'import-b'},H100,8,570.86.15,12.8,ssh,slurm`,
+        `bulk-${String(i).padStart(5, '0')},${i % 2 ? 'import-a' : 'import-b'},H100,8,570.86.15,12.8,ssh,slurm,${HOST_KEY}`,
       )
     }
     const headers = { ...implementer.headers, 'content-type': 'text/csv' }

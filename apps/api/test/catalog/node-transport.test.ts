@@ -171,6 +171,57 @@ describe('node transport fields', () => {
     ])
   })
 
+  it('refuses an SSH node without a pinned host key: on create, on an edit that makes it SSH or unpins it, per row on import', async () => {
+    const body = { clusterId, gpuModel: 'H100', gpuCount: 8, transport: 'ssh', address: '10.3.0.1' }
+    const unpinned = expectError(await post({ ...body, hostname: 'unpinned-1' }), 400, 'VALIDATION_FAILED')
+    expect(unpinned.error.details?.issues).toEqual([
+      { path: 'sshHostKeySha256', message: expect.stringContaining('required for an SSH node') },
+    ])
+    expect(await t.db.node.count({ where: { hostname: 'unpinned-1' } })).toBe(0)
+
+    const simulated = (await post({ hostname: 'to-ssh-1', clusterId, gpuModel: 'H100', gpuCount: 8 })).json()
+    const patch = (id: string, payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/api/v1/nodes/${id}`, headers: admin.headers, payload })
+    expect(
+      issuePaths(expectError(await patch(simulated.id, { version: 1, transport: 'ssh' }), 400, 'VALIDATION_FAILED')),
+    ).toEqual(['sshHostKeySha256'])
+    const pinned = await patch(simulated.id, { version: 1, transport: 'ssh', sshHostKeySha256: HOST_KEY })
+    expect(pinned.json()).toMatchObject({ transport: 'ssh', sshHostKeySha256: HOST_KEY, version: 2 })
+    expect(
+      issuePaths(
+        expectError(await patch(simulated.id, { version: 2, sshHostKeySha256: null }), 400, 'VALIDATION_FAILED'),
+      ),
+    ).toEqual(['sshHostKeySha256'])
+    // Nothing of the refused edits was written.
+    expect(await t.db.node.findUniqueOrThrow({ where: { id: simulated.id } })).toMatchObject({
+      transport: 'ssh',
+      sshHostKeySha256: HOST_KEY,
+      version: 2,
+    })
+    // Back to simulated, the fingerprint may go.
+    expect((await patch(simulated.id, { version: 2, transport: 'simulated', sshHostKeySha256: null })).statusCode).toBe(
+      200,
+    )
+
+    const imported = await importJson([
+      {
+        hostname: 'imp-pin-1',
+        cluster: 'reach',
+        gpuModel: 'H100',
+        gpuCount: 8,
+        transport: 'ssh',
+        sshHostKeySha256: HOST_KEY,
+      },
+      { hostname: 'imp-pin-2', cluster: 'reach', gpuModel: 'H100', gpuCount: 8, transport: 'ssh' },
+    ])
+    expect(imported.json()).toEqual({
+      created: 1,
+      updated: 0,
+      errors: [{ row: 2, field: 'sshHostKeySha256', message: expect.stringContaining('required for an SSH node') }],
+    })
+    expect(await t.db.node.count({ where: { hostname: 'imp-pin-2' } })).toBe(0)
+  })
+
   it('registers 1,000 SSH nodes in one JSON import quickly, then re-imports them as updates', async () => {
     const nodes = Array.from({ length: 1_000 }, (_, i) => ({
       hostname: `fleet-${String(i).padStart(4, '0')}`,

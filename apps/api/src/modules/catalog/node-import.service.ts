@@ -1,7 +1,7 @@
 // Bulk import of nodes (from JSON or CSV): valid rows are created or updated by hostname, invalid
 // rows are reported with their row number and field. Lookups and writes are batched, not per row.
 import type { z } from 'zod'
-import { NodeImportRow, type NodeImportResult } from '@cabinet/contracts'
+import { NodeImportRow, type NodeImportResult, nodeTransportIssues } from '@cabinet/contracts'
 import type { Db } from '@cabinet/db'
 import { recordAudit } from '../../http/audit'
 import type { RequestContext } from '../../http/request-context'
@@ -76,6 +76,11 @@ export function createNodeImportService({ db }: { db: Db }) {
         for (const issue of parsed.error.issues) {
           errors.push({ row, field: issue.path.join('.') || '(row)', message: issue.message })
         }
+        return
+      }
+      const transportIssues = nodeTransportIssues(parsed.data)
+      if (transportIssues.length > 0) {
+        for (const issue of transportIssues) errors.push({ row, field: issue.path, message: issue.message })
         return
       }
       const first = firstRowOfHostname.get(parsed.data.hostname)

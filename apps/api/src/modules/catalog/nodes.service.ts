@@ -1,7 +1,13 @@
 // GPU nodes one at a time: the hosts rollouts act on. Bulk import lives in node-import.service.ts.
 // Lists page by (hostname, id) so a page boundary never skips or repeats a node.
 import type { z } from 'zod'
-import type { NodeBody, NodeListQuery, NodePatch, NodeView } from '@cabinet/contracts'
+import {
+  type NodeBody,
+  type NodeListQuery,
+  type NodePatch,
+  type NodeView,
+  nodeTransportIssues,
+} from '@cabinet/contracts'
 import type { Db } from '@cabinet/db'
 import { recordAudit } from '../../http/audit'
 import { notFound } from '../../http/errors'
@@ -66,6 +72,7 @@ export function createNodesService({ db }: { db: Db }) {
   }
 
   async function create(ctx: RequestContext, input: NodeInput): Promise<NodeView> {
+    throwIfAny(nodeTransportIssues(input))
     return uniquely('hostname', taken(input.hostname), () =>
       db.$transaction(async (tx) => {
         throwIfAny(await unknownIds(tx, 'cluster', 'clusterId', input.clusterId))
@@ -89,6 +96,7 @@ export function createNodesService({ db }: { db: Db }) {
         const before = await findNode(tx, id)
         if (!before) throw notFound('node', id)
         throwIfAny(await unknownIds(tx, 'cluster', 'clusterId', fields.clusterId))
+        throwIfAny(nodeTransportIssues({ ...before, ...fields }))
         const updated = await tx.node.updateMany({
           where: { id, version },
           data: { ...fields, version: { increment: 1 } },
