@@ -22,6 +22,11 @@ const EnvSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   /** The API's webhook secret key file (64 hex characters): opens the secrets deliveries are signed with. */
   WEBHOOK_SECRET_KEY_FILE: z.string().min(1).optional(),
+  /** Lets webhooks reach loopback, private and link-local addresses (a receiver inside the network). */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 })
 
 export type WorkerConfig = z.infer<typeof EnvSchema>

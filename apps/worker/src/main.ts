@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import pino from 'pino'
 import { createDb } from '@cabinet/db'
 import { readWorkerConfig } from './env'
+import { setWebhookDestinations } from './notifications/destinations'
 import { readWebhookKeyFile, setWebhookKey } from './notifications/keyring'
 import { startMetricsServer } from './metrics'
 import { startWorker } from './worker'
@@ -10,6 +11,7 @@ import { startWorker } from './worker'
 const config = readWorkerConfig()
 const logger = pino({ level: config.LOG_LEVEL, name: 'cabinet-worker' })
 if (config.WEBHOOK_SECRET_KEY_FILE) setWebhookKey(readWebhookKeyFile(config.WEBHOOK_SECRET_KEY_FILE))
+setWebhookDestinations({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS })
 const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: config.DB_POOL_SIZE })
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'cabinet-worker' })
 const worker = await startWorker({

@@ -18,6 +18,7 @@ import { testRedisUrl } from '../../api/test/support/test-env'
 import { webhookKeyFile } from '../../api/test/notifications/webhook-fixtures'
 import { jobHandlers } from '../src/handlers'
 import { deliverWebhook } from '../src/notifications/deliver'
+import { setWebhookDestinations } from '../src/notifications/destinations'
 import { setWebhookKey } from '../src/notifications/keyring'
 import { sweepDeliveries } from '../src/notifications/sweep'
 import { startWorker } from '../src/worker'
@@ -92,6 +93,8 @@ beforeAll(async () => {
   const key = webhookKeyFile()
   t = await startTestApp({ env: { WEBHOOK_SECRET_KEY_FILE: key.path } })
   setWebhookKey(key.key)
+  // The receiver is on loopback, which the default policy refuses (webhook-destinations.test.ts).
+  setWebhookDestinations({ allowPrivateNetworks: true })
   admin = await t.userWith(['admin'])
   requester = await t.userWith(['requester'])
   url = await hook.listen()
@@ -124,6 +127,7 @@ afterAll(async () => {
   await connection?.quit()
   hook.server.close()
   setWebhookKey(null)
+  setWebhookDestinations({ allowPrivateNetworks: false })
   await t?.close()
 })
 

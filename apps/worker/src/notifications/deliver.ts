@@ -1,7 +1,8 @@
 // One attempt of one webhook delivery. The attempt is claimed first (attempt_count N-1 → N, only
 // while pending), so a job that runs twice, or a job for an attempt already made, never POSTs twice;
 // the outcome is recorded; a failure schedules attempt N + 1 with exponential backoff, and the last
-// failure moves the delivery to the dead-letter list (status dead) for an admin to replay.
+// failure moves the delivery to the dead-letter list (status dead) for an admin to replay. Only public
+// addresses are contacted unless configured otherwise (destinations.ts); a refused one is dead at once.
 import {
   JOBS,
   WEBHOOK_DELIVERY_HEADER,
@@ -11,8 +12,11 @@ import {
   WEBHOOK_TIMESTAMP_HEADER,
   type WebhookPayload,
 } from '@cabinet/contracts'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { jobId } from '@cabinet/queue'
 import type { HandlerDeps } from '../handler-types'
+import { checkLiteralHost, DestinationRefused, guardedLookup } from './destinations'
 import { openSecret } from './keyring'
 import { renderBody, signBody } from './render'
 
@@ -27,30 +31,67 @@ export interface DeliverOptions {
 const MAX_ERROR_LENGTH = 500
 const CLAIM_DEADLINE_MS = WEBHOOK_TIMEOUT_MS + 60_000
 
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number) {
+interface PostResult {
+  statusCode: number | null
+  error: string | null
+  durationMs: number
+  /** The policy refused the destination: no attempt will do better, so it is not retried. */
+  refused: boolean
+}
+
+/** One POST through node:http(s), so the connection's address is the one `guardedLookup` checked. */
+function postOnce(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+  checkLiteralHost(url)
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'Cabinet-Webhooks/1',
+          ...headers,
+        },
+        lookup: guardedLookup,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (response) => {
+        // The body is not needed, but it must be read (or dropped) to free the connection.
+        response.resume()
+        response.once('end', () => resolve(response.statusCode ?? 0))
+        response.once('error', reject)
+        response.once('close', () => {
+          if (!response.complete) reject(new Error('the receiver closed the connection mid-response'))
+        })
+      },
+    )
+    request.once('error', reject)
+    request.end(body)
+  })
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
   const started = performance.now()
+  const took = () => Math.round(performance.now() - started)
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Cabinet-Webhooks/1', ...headers },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
-    })
-    // The body is not needed, but it must be read (or dropped) to free the connection.
-    await response.body?.cancel()
-    const ok = response.status >= 200 && response.status < 300
-    return {
-      statusCode: response.status,
-      error: ok ? null : `HTTP ${response.status}`,
-      durationMs: Math.round(performance.now() - started),
-    }
+    // Redirects are not followed (a 3xx is a failed attempt): a redirect could point anywhere.
+    const statusCode = await postOnce(new URL(url), body, headers, timeoutMs)
+    const ok = statusCode >= 200 && statusCode < 300
+    return { statusCode, error: ok ? null : `HTTP ${statusCode}`, durationMs: took(), refused: false }
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
     return {
       statusCode: null,
       error: message.slice(0, MAX_ERROR_LENGTH),
-      durationMs: Math.round(performance.now() - started),
+      durationMs: took(),
+      refused: error instanceof DestinationRefused,
     }
   }
 }
@@ -87,7 +128,7 @@ export async function deliverWebhook(
   )
   const finishedAt = deps.now()
   const delivered = result.error === null
-  const last = attempt >= delivery.attemptLimit
+  const last = attempt >= delivery.attemptLimit || result.refused
   // Backoff restarts after a replay: the first attempt of each set waits base, then 2x, 4x...
   const ofThisSet = attempt - (delivery.attemptLimit - JOBS['notifications.deliver'].attempts)
   const delayMs = (options.backoffMs ?? JOBS['notifications.deliver'].backoffMs) * 2 ** Math.max(0, ofThisSet - 1)
