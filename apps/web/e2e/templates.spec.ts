@@ -44,3 +44,13 @@ test('the new-change form offers the emergency path with its notice', async ({ p
   await expect(page.getByTestId('emergency-notice')).toContainText('justification is')
   await expect(page.getByLabel('Type', { exact: true })).toHaveValue('emergency')
 })
+
+test('a requester is not offered the emergency path: on-call raises emergencies', async ({ page }) => {
+  await signInAt(page, '/changes/new?type=emergency', 'requester')
+  await expect(page.getByRole('link', { name: 'New standard change' })).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Raise emergency change' })).toHaveCount(0)
+  const type = page.getByLabel('Type', { exact: true })
+  await expect(type).toHaveValue('normal')
+  await expect(type.locator('option')).toHaveText(['Standard', 'Normal'])
+  await expect(page.getByTestId('emergency-notice')).toHaveCount(0)
+})

@@ -30,6 +30,11 @@ export const ChangeSubcategory = z.enum([
 ])
 export const CloseCode = z.enum(['successful', 'successful_with_issues', 'failed', 'rolled_back'])
 export const Role = z.enum(['requester', 'cab_member', 'change_manager', 'implementer', 'auditor', 'admin'])
+
+/** Who may raise an emergency change: on-call (implementers), change managers and admins. */
+export const EMERGENCY_RAISER_ROLES: readonly z.infer<typeof Role>[] = ['implementer', 'change_manager', 'admin']
+export const mayRaiseEmergency = (roles: readonly z.infer<typeof Role>[]): boolean =>
+  roles.some((role) => EMERGENCY_RAISER_ROLES.includes(role))
 export const RiskLevel = z.enum(['low', 'moderate', 'high', 'critical'])
 export const ChangeEventType = z.enum([
   'submit',

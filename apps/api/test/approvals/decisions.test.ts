@@ -303,14 +303,16 @@ describe('an emergency change', () => {
     const { catalog } = await scenario(t, admin, [{ ...stage('ecab'), dueMinutes: 120 }], {
       conditions: { types: ['emergency'], serviceIds: [] },
     })
+    // On-call raises emergencies (a plain requester may not).
+    const onCall = await t.userWith(['requester', 'implementer'], 'Olly On-call')
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/changes',
-      headers: requester.headers,
+      headers: onCall.headers,
       payload: { ...validChangeBody(catalog), type: 'emergency' },
     })
     expect(created.statusCode, created.body).toBe(201)
-    const change = await transition(t, requester, ChangeDetail.parse(created.json()), { event: 'submit' })
+    const change = await transition(t, onCall, ChangeDetail.parse(created.json()), { event: 'submit' })
     expect(change.state).toBe('authorize')
     let view = await approvalsOf(t, manager, change.id)
     expect(view.stages.map((s) => [s.name, s.status])).toEqual([['ecab stage', 'open']])

@@ -70,7 +70,8 @@ const numbersWhere = (keep: (change: ChangeDetail) => boolean) =>
 beforeAll(async () => {
   t = await startTestApp()
   catalog = await createCatalog(t.db, 8)
-  alice = await t.userWith(['requester'])
+  // Alice is on call too: she raises the emergency below.
+  alice = await t.userWith(['requester', 'implementer'])
   bob = await t.userWith(['requester'])
   manager = await t.userWith(['change_manager'])
 

@@ -46,6 +46,41 @@ async function raise(catalog: Parameters<typeof validChangeBody>[0], body: Recor
 }
 
 describe('an emergency change', () => {
+  it('is raised by on-call, change managers and admins only: a requester gets 403 and nothing is stored', async () => {
+    const { catalog } = await scenario(t, admin, [stage('ecab')])
+    const requester = await t.userWith(['requester', 'cab_member'], 'Rhea Requester')
+    const before = await t.db.changeRequest.count()
+    const refused = expectError(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/changes',
+        headers: requester.headers,
+        payload: { ...validChangeBody(catalog), type: 'emergency', title: 'Not mine to raise' },
+      }),
+      403,
+      'FORBIDDEN',
+    )
+    expect(refused.error.message).toContain('emergency')
+    expect(await t.db.changeRequest.count()).toBe(before)
+    // The same person raises a normal change as before.
+    const normal = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/changes',
+      headers: requester.headers,
+      payload: { ...validChangeBody(catalog), title: 'A normal one' },
+    })
+    expect(normal.statusCode, normal.body).toBe(201)
+    const manager = await t.userWith(['change_manager'], 'Mo Manager')
+    const byManager = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/changes',
+      headers: manager.headers,
+      payload: { ...validChangeBody(catalog), type: 'emergency', title: 'Raised by the manager' },
+    })
+    expect(byManager.statusCode, byManager.body).toBe(201)
+    expect((await raise(catalog)).statusCode).toBe(201)
+  })
+
   it('needs a justification: 400 naming the field', async () => {
     const { catalog } = await scenario(t, admin, [stage('ecab')])
     const response = await raise(catalog, { justification: '' })

@@ -215,11 +215,13 @@ describe('the scheduling guard', () => {
   })
 
   it('lets an emergency change override the freeze with a justification: audited and flagged for review', async () => {
-    let change = await createChange(t, requester, frozen, {
+    // On-call raises emergencies (a plain requester may not).
+    const onCall = await t.userWith(['requester', 'implementer'], 'Olly On-call')
+    let change = await createChange(t, onCall, frozen, {
       type: 'emergency',
       affectedItems: allNodes(frozen).slice(0, 5),
     })
-    change = await step(t, requester, change, { event: 'submit' })
+    change = await step(t, onCall, change, { event: 'submit' })
     const refused = expectError(await transition(t, cab, change, { event: 'authorize' }), 409, 'TRANSITION_REFUSED')
     expect(refused.error.details).toMatchObject({ reason: 'FREEZE_OVERRIDE_REQUIRED' })
     const implementer = await t.userWith(['cab_member', 'implementer'], 'Not an overrider')

@@ -1,16 +1,18 @@
 // Use cases on requests for change: create, edit while new, read, list, timeline, risk preview.
 // Each write re-checks state and version inside the transaction that writes, with its audit event.
 import type { FastifyBaseLogger } from 'fastify'
-import type {
-  ChangeDetail,
-  ChangeListParams,
-  ChangePage,
-  ChangeSubcategory,
-  ConfigItemRef,
-  CreateChangeBody,
-  RiskAssessmentView,
-  RiskLevel,
-  UpdateChangeBody,
+import {
+  type ChangeDetail,
+  type ChangeListParams,
+  type ChangePage,
+  type ChangeSubcategory,
+  type ConfigItemRef,
+  type CreateChangeBody,
+  EMERGENCY_RAISER_ROLES,
+  mayRaiseEmergency,
+  type RiskAssessmentView,
+  type RiskLevel,
+  type UpdateChangeBody,
 } from '@cabinet/contracts'
 import type { Db, DbOrTx, Prisma } from '@cabinet/db'
 import { recordAudit } from '../../http/audit'
@@ -137,6 +139,13 @@ export function createChangeService({ db, configItems, evaluateRisk, hooks, logg
     body: CreateChangeBody,
     options: CreateOptions = {},
   ): Promise<ChangeDetail> {
+    // An emergency skips the normal CAB: on-call raises it, not anyone who can file a request.
+    if (body.type === 'emergency' && !mayRaiseEmergency(ctx.actor.roles)) {
+      throw new AppError(
+        'FORBIDDEN',
+        `raising an emergency change takes the ${EMERGENCY_RAISER_ROLES.join(', ')} role: raise a normal change, or ask on-call`,
+      )
+    }
     const riskRequest: RiskRequest = {
       category: body.category,
       subcategory: body.subcategory ?? null,

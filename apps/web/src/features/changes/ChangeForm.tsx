@@ -57,6 +57,8 @@ export interface ChangeFormProps {
   onCancel: () => void
   /** The implementer already on the change, in case the implementer list does not include them. */
   currentImplementer?: { id: string; name: string } | null
+  /** Whether "Emergency" is offered as a type (only on-call, change managers and admins raise one). */
+  allowEmergency?: boolean
   /** Shown above the form (e.g. "someone else edited this change"). */
   banner?: ReactNode
   submitDisabled?: boolean
@@ -71,6 +73,11 @@ const NO_PROBLEMS: FormProblems = { byField: {}, general: null, unplaced: [] }
 
 export function ChangeForm(props: ChangeFormProps) {
   const { mode, initial, submitLabel, onSubmit, onCancel, currentImplementer, banner, submitDisabled } = props
+  // Editing shows the stored type whatever it is (the select is disabled then).
+  const typeOptions =
+    mode === 'create' && props.allowEmergency === false
+      ? TYPE_OPTIONS.filter((option) => option.value !== 'emergency')
+      : TYPE_OPTIONS
   const [draft, setDraft] = useState<ChangeDraft>(initial)
   const [problems, setProblems] = useState<FormProblems>(NO_PROBLEMS)
   const [submitting, setSubmitting] = useState(false)
@@ -176,7 +183,7 @@ export function ChangeForm(props: ChangeFormProps) {
                 <SimpleGrid cols={{ base: 1, sm: 3 }}>
                   <NativeSelect
                     label="Type"
-                    data={TYPE_OPTIONS}
+                    data={typeOptions}
                     value={draft.type}
                     disabled={mode === 'edit'}
                     description={mode === 'edit' ? 'The type cannot change after creation' : undefined}

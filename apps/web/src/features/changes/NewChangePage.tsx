@@ -6,7 +6,7 @@ import { useMemo } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { ErrorState, LoadingBlock } from '../../components/StatusViews'
 import { useSession } from '../auth/api'
-import { canCreateChange } from '../auth/permissions'
+import { canCreateChange, canRaiseEmergency } from '../auth/permissions'
 import { useResolvedConfigItems } from '../catalog/api'
 import { useCreateChange } from './api'
 import { type ChangeDraft, emptyDraft, toCreateBody } from './change-draft'
@@ -54,15 +54,16 @@ function NewChangeForm() {
   const refs = useMemo(() => refsFromParam(itemsParam), [itemsParam])
   const resolved = useResolvedConfigItems(refs)
   const create = useCreateChange()
+  const emergencyAllowed = canRaiseEmergency(useSession().data?.user)
 
   // Memoised: the form resets whenever `initial` changes identity.
   const initial = useMemo<ChangeDraft>(
     () => ({
       ...emptyDraft(),
-      ...(typeParam === 'emergency' ? { type: 'emergency' as const } : {}),
+      ...(typeParam === 'emergency' && emergencyAllowed ? { type: 'emergency' as const } : {}),
       affectedItems: resolved.data?.items ?? [],
     }),
-    [resolved.data, typeParam],
+    [resolved.data, typeParam, emergencyAllowed],
   )
 
   const submit = async (draft: ChangeDraft) => {
@@ -74,7 +75,7 @@ function NewChangeForm() {
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>New change</Title>
-        <NewChangeShortcuts />
+        <NewChangeShortcuts emergency={emergencyAllowed} />
       </Group>
       {refs.length > 0 && resolved.isPending ? (
         <LoadingBlock label="Loading the pre-selected items" />
@@ -87,6 +88,7 @@ function NewChangeForm() {
       ) : (
         <ChangeForm
           mode="create"
+          allowEmergency={emergencyAllowed}
           initial={initial}
           submitLabel="Create change"
           onSubmit={submit}
