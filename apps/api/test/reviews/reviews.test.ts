@@ -16,7 +16,7 @@ let auditor: SignedIn
 beforeAll(async () => {
   t = await startTestApp()
   catalog = await createCatalog(t.db, 4)
-  requester = await t.userWith(['requester'], 'Rita Requester')
+  requester = await t.userWith(['requester', 'implementer'], 'Rita Requester') // on call: she raises emergencies
   manager = await t.userWith(['change_manager'], 'Manny Manager')
   implementer = await t.userWith(['implementer'], 'Ivan Implementer')
   auditor = await t.userWith(['auditor'], 'Audrey Auditor')

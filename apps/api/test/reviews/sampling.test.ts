@@ -70,7 +70,7 @@ describe('a break-fix emergency change', () => {
   })
 
   it('gets a review that says it was implemented before approval', async () => {
-    const requester = await t.userWith(['requester'])
+    const requester = await t.userWith(['requester', 'implementer']) // on call: emergencies are hers to raise
     const implementer = await t.userWith(['implementer'])
     const catalog = await createCatalog(t.db, 1)
     let change = await changeInImplement(t, catalog, requester, 'emergency')
