@@ -51,9 +51,19 @@ export async function startWorker(deps: WorkerDeps) {
   const jobs = deps.jobs ?? createJobProducer({ connection: deps.connection, prefix: deps.prefix })
   const handlerDeps: HandlerDeps = { db: deps.db, now: deps.now ?? (() => new Date()), jobs, logger: deps.logger }
   reportQueueDepthsFrom({ jobs, logger: deps.logger })
+  // Jobs in progress in this process, so a shutdown can say what it is waiting for.
+  let running = 0
+  const run = async (job: Job) => {
+    running += 1
+    try {
+      return await measureJob(job.name, () => dispatch(job, handlerDeps, deps.handlers))
+    } finally {
+      running -= 1
+    }
+  }
   const workers = JOB_QUEUES.map(
     (queue) =>
-      new Worker(queue, (job) => measureJob(job.name, () => dispatch(job, handlerDeps, deps.handlers)), {
+      new Worker(queue, run, {
         connection: deps.connection,
         prefix: deps.prefix,
         concurrency: deps.queueConcurrency?.[queue] ?? deps.concurrency,
@@ -99,6 +109,7 @@ export async function startWorker(deps: WorkerDeps) {
     async stop(graceMs: number) {
       clearInterval(heartbeat)
       const graceful = Promise.all(workers.map((worker) => worker.close()))
+      if (running > 0) deps.logger.info({ running, graceMs }, 'stopping: waiting for running jobs to finish')
       const timedOut = await Promise.race([
         graceful.then(() => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),

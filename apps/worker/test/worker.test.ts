@@ -162,7 +162,22 @@ describe('the worker', () => {
     const started = signal()
     const release = signal()
     const events: string[] = []
+    // stop() says, in its log, when it is waiting on running jobs: the job is released only then.
+    const waiting = signal()
+    let waitingFor: unknown
+    const logger = pino(
+      { level: 'info' },
+      {
+        write(line: string) {
+          const entry = JSON.parse(line) as { msg: string; running?: number }
+          if (entry.msg !== 'stopping: waiting for running jobs to finish') return
+          waitingFor = entry.running
+          waiting.fire()
+        },
+      },
+    )
     const worker = await start({
+      logger,
       handlers: {
         ...jobHandlers,
         async [PURGE]() {
@@ -177,8 +192,11 @@ describe('the worker', () => {
     const job = await queue.add(PURGE, {})
     await started.fired
     const stopping = worker.stop(30_000).then(() => events.push('worker stopped'))
-    // A stop that did not wait would be over in a few Redis round trips, long before this.
-    setTimeout(release.fire, 200)
+    await waiting.fired
+    expect(waitingFor).toBe(1)
+    expect(await job.getState()).toBe('active')
+    expect(await connection.exists(worker.heartbeatKey)).toBe(1)
+    release.fire()
     await stopping
     expect(events).toEqual(['job started', 'job finished', 'worker stopped'])
     expect(await job.getState()).toBe('completed')
