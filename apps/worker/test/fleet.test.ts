@@ -2,15 +2,14 @@
 // simulator's shims spawned per command), and through probeNode itself for timeouts, drift and
 // idempotency. Asserts both the verdicts and the rows written.
 import { gunzipSync } from 'node:zlib'
-import { Job, Queue, QueueEvents } from 'bullmq'
-import { Redis } from 'ioredis'
+import { Job, type Queue, type QueueEvents } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJobProducer, type JobProducer } from '@cabinet/queue'
 import { installDriver, readState, reboot, writeState } from '@cabinet/gpu-sim'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
-import { testRedisUrl } from '../../api/test/support/test-env'
 import { createFleetFixture, type FleetFixture } from '../../api/test/fleet/fleet-fixtures'
 import { readFleetConfig } from '../src/fleet/config'
 import { probeNode } from '../src/fleet/probe-node'
@@ -18,12 +17,14 @@ import { inProcessSimulator } from '../src/fleet/sim-transport'
 import { enqueueStaleProbes, probeJobId, pruneRawOutput } from '../src/fleet/sweeps'
 import { jobHandlers } from '../src/handlers'
 import { startWorker } from '../src/worker'
+import { openQueueHarness, type QueueHarness } from './support/queue-harness'
 
 let database: TestDatabase
 let connection: Redis
 let producer: JobProducer
 let queue: Queue
 let queueEvents: QueueEvents
+let harness: QueueHarness
 let fleet: FleetFixture
 const prefix = `test:${randomBytes(4).toString('hex')}`
 const logger = pino({ level: 'silent' })
@@ -32,27 +33,17 @@ const config = { ...readFleetConfig({}), FLEET_PROBE_TIMEOUT_MS: 20_000 }
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null, connectionName: `${prefix}-fleet-test` })
+  harness = await openQueueHarness('fleet', prefix, 'fleet-test')
+  connection = harness.connection
+  queue = harness.queue
+  queueEvents = harness.queueEvents
   producer = createJobProducer({ connection, prefix })
-  queue = new Queue('fleet', { connection, prefix })
-  const redisUrl = new URL(testRedisUrl())
-  queueEvents = new QueueEvents('fleet', {
-    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null },
-    prefix,
-  })
-  await queueEvents.waitUntilReady()
   fleet = await createFleetFixture(database.db)
 })
 
 afterAll(async () => {
-  await queueEvents?.close()
-  await queue?.close()
   await producer?.close()
-  if (connection) {
-    const keys = await connection.keys(`${prefix}:*`)
-    if (keys.length > 0) await connection.del(...keys)
-    await connection.quit()
-  }
+  await harness?.close()
   fleet?.cleanup()
   await database?.drop()
 })

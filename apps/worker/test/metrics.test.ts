@@ -1,40 +1,31 @@
 // The worker's /metrics endpoint: job durations and outcomes by job name after real jobs ran through
 // the real worker, queue depths, and the counters other handlers increment.
-import { Queue, QueueEvents } from 'bullmq'
-import { Redis } from 'ioredis'
+import type { Queue, QueueEvents } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
-import { testRedisUrl } from '../../api/test/support/test-env'
 import { probeFailuresTotal, rolloutNodeStates, startMetricsServer } from '../src/metrics'
 import { startWorker } from '../src/worker'
+import { openQueueHarness, type QueueHarness } from './support/queue-harness'
 
 const prefix = `test:${randomBytes(4).toString('hex')}`
 let database: TestDatabase
 let connection: Redis
 let queue: Queue
 let queueEvents: QueueEvents
+let harness: QueueHarness
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null, connectionName: `${prefix}-metrics-test` })
-  queue = new Queue('reviews', { connection, prefix })
-  const redisUrl = new URL(testRedisUrl())
-  queueEvents = new QueueEvents('reviews', {
-    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null },
-    prefix,
-  })
-  await queueEvents.waitUntilReady()
+  harness = await openQueueHarness('reviews', prefix, 'metrics-test')
+  connection = harness.connection
+  queue = harness.queue
+  queueEvents = harness.queueEvents
 })
 afterAll(async () => {
-  await queueEvents?.close()
-  await queue?.close()
-  if (connection) {
-    const keys = await connection.keys(`${prefix}:*`)
-    if (keys.length > 0) await connection.del(...keys)
-    await connection.quit()
-  }
+  await harness?.close()
   await database?.drop()
 })
 

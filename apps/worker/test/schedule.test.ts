@@ -1,43 +1,34 @@
 // The real worker on the schedule queue: a freeze written over a scheduled change; the rule-changed
 // job fans out to the change, whose evaluation stores the grouped conflict and puts it on hold.
-import { Queue, QueueEvents } from 'bullmq'
-import { Redis } from 'ioredis'
+import type { Queue, QueueEvents } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { writeOccurrences } from '../../api/src/modules/schedule/occurrences'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
 import { createCatalog } from '../../api/test/support/fixtures'
-import { testRedisUrl } from '../../api/test/support/test-env'
 import { startWorker } from '../src/worker'
+import { openQueueHarness, type QueueHarness } from './support/queue-harness'
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
 let database: TestDatabase
 let connection: Redis
 let queue: Queue
 let queueEvents: QueueEvents
+let harness: QueueHarness
 const prefix = `test:${randomBytes(4).toString('hex')}`
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null, connectionName: `${prefix}-schedule-test` })
-  queue = new Queue('schedule', { connection, prefix })
-  const redisUrl = new URL(testRedisUrl())
-  queueEvents = new QueueEvents('schedule', {
-    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null },
-    prefix,
-  })
-  await queueEvents.waitUntilReady()
+  harness = await openQueueHarness('schedule', prefix, 'schedule-test')
+  connection = harness.connection
+  queue = harness.queue
+  queueEvents = harness.queueEvents
 })
 
 afterAll(async () => {
-  await queueEvents?.close()
-  await queue?.close()
-  if (connection) {
-    const keys = await connection.keys(`${prefix}:*`)
-    if (keys.length > 0) await connection.del(...keys)
-    await connection.quit()
-  }
+  await harness?.close()
   await database?.drop()
 })
 

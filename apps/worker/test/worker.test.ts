@@ -1,15 +1,15 @@
 // The real worker against a private database and a Redis prefix of its own: the recurring jobs it
 // declares, the purge it runs, its heartbeat, how it fails bad jobs, and how it stops.
-import { Queue, QueueEvents } from 'bullmq'
-import { Redis } from 'ioredis'
+import type { Queue, QueueEvents } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JOBS } from '@cabinet/contracts'
 import { createTestDatabase, type TestDatabase } from '../../api/test/support/database'
-import { testRedisUrl } from '../../api/test/support/test-env'
 import { jobHandlers } from '../src/handlers'
 import { startWorker, type WorkerDeps } from '../src/worker'
+import { openQueueHarness, type QueueHarness } from './support/queue-harness'
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
 const HEARTBEAT_INTERVAL_MS = 60_000
@@ -19,6 +19,7 @@ let database: TestDatabase
 let connection: Redis
 let queue: Queue
 let queueEvents: QueueEvents
+let harness: QueueHarness
 const prefix = `test:${randomBytes(4).toString('hex')}`
 
 function start(overrides: Partial<WorkerDeps> = {}) {
@@ -45,25 +46,14 @@ function signal() {
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null, connectionName: `${prefix}-worker-test` })
-  queue = new Queue(JOBS[PURGE].queue, { connection, prefix })
-  // QueueEvents blocks on its connection, so it gets one of its own and closes it itself.
-  const redisUrl = new URL(testRedisUrl())
-  queueEvents = new QueueEvents(JOBS[PURGE].queue, {
-    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null },
-    prefix,
-  })
-  await queueEvents.waitUntilReady()
+  harness = await openQueueHarness(JOBS[PURGE].queue, prefix, 'worker-test')
+  connection = harness.connection
+  queue = harness.queue
+  queueEvents = harness.queueEvents
 })
 
 afterAll(async () => {
-  await queueEvents?.close()
-  await queue?.close()
-  if (connection) {
-    const keys = await connection.keys(`${prefix}:*`)
-    if (keys.length > 0) await connection.del(...keys)
-    await connection.quit()
-  }
+  await harness?.close()
   await database?.drop()
 })
 
