@@ -1,5 +1,5 @@
 // The three states every page has besides "here is your data": loading, nothing there, and failed.
-import { Alert, Button, EmptyState, Group, Skeleton, Stack, Text } from '@mantine/core'
+import { Alert, Button, EmptyState, Group, Skeleton, Stack, Table, Text } from '@mantine/core'
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react'
 import type { ReactNode } from 'react'
 import { isApiError } from '../lib/api-client'
@@ -13,6 +13,35 @@ export function LoadingBlock({ rows = 6, label = 'Loading' }: { rows?: number; l
         <Skeleton key={index} height={20} />
       ))}
     </Stack>
+  )
+}
+
+/** Placeholder rows while a table's first page loads: a skeleton in every cell. */
+export function SkeletonRows({
+  columns,
+  rows = 8,
+  rowHeight,
+  barHeight = 16,
+}: {
+  columns: number
+  rows?: number
+  rowHeight?: number
+  barHeight?: number
+}) {
+  return (
+    <>
+      {Array.from({ length: rows }, (_, row) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder
+        <Table.Tr key={row} style={rowHeight ? { height: rowHeight } : undefined}>
+          {Array.from({ length: columns }, (_, cell) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: placeholder cells likewise
+            <Table.Td key={cell}>
+              <Skeleton height={barHeight} />
+            </Table.Td>
+          ))}
+        </Table.Tr>
+      ))}
+    </>
   )
 }
 

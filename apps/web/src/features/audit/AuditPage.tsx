@@ -1,9 +1,9 @@
 // /audit: the audit trail for auditors. Filters live in the address, pages follow the cursor
 // (newest first), exports take the same filters, and the chain can be verified from here.
-import { Anchor, Button, Code, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core'
+import { Anchor, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import { IconChevronRight } from '@tabler/icons-react'
 import { Link, useSearchParams } from 'react-router'
-import { EmptyResult, ErrorState } from '../../components/StatusViews'
+import { EmptyResult, ErrorState, SkeletonRows } from '../../components/StatusViews'
 import { formatDateTime } from '../../lib/datetime'
 import { AUDIT_PAGE_SIZE, type AuditFilters, useAuditSearch } from './api'
 import { AuditExportButtons } from './AuditExportButtons'
@@ -46,17 +46,7 @@ export function AuditPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {search.isPending &&
-                  Array.from({ length: 8 }, (_, row) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder
-                    <Table.Tr key={row}>
-                      {COLUMNS.map((column) => (
-                        <Table.Td key={column}>
-                          <Skeleton height={16} />
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
-                  ))}
+                {search.isPending && <SkeletonRows columns={COLUMNS.length} />}
                 {search.data?.items.map((event) => (
                   <Table.Tr key={event.id} data-testid="audit-row">
                     <Table.Td ff="monospace">{event.seq}</Table.Td>

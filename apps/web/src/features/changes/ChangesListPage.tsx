@@ -1,9 +1,9 @@
 // /changes: the change queue, filtered from the address, one cursor page at a time.
-import { Anchor, Button, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core'
+import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import { IconChevronRight, IconPlus } from '@tabler/icons-react'
 import { Link, useSearchParams } from 'react-router'
 import { RiskBadge, StateBadge } from '../../components/Badges'
-import { EmptyResult, ErrorState } from '../../components/StatusViews'
+import { EmptyResult, ErrorState, SkeletonRows } from '../../components/StatusViews'
 import { formatDateTime } from '../../lib/datetime'
 import { categoryLabels, changeTypeLabels } from '../../lib/labels'
 import { useSession } from '../auth/api'
@@ -49,17 +49,7 @@ export function ChangesListPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {list.isPending &&
-                  Array.from({ length: 8 }, (_, row) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder
-                    <Table.Tr key={row}>
-                      {COLUMNS.map((column) => (
-                        <Table.Td key={column}>
-                          <Skeleton height={16} />
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
-                  ))}
+                {list.isPending && <SkeletonRows columns={COLUMNS.length} />}
                 {list.data?.items.map((change) => (
                   <Table.Tr key={change.id} data-testid="change-row">
                     <Table.Td>

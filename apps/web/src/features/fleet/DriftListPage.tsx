@@ -1,22 +1,10 @@
 // /fleet/drift: unauthorized changes, a node whose driver, firmware, CUDA or GPU count differs from
 // what the last completed change set. Open ones can be accepted or resolved with a note.
 import { DriftStatus } from '@cabinet/contracts'
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  SegmentedControl,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core'
+import { Anchor, Badge, Button, Group, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core'
 import { useMemo, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
-import { EmptyResult, ErrorState } from '../../components/StatusViews'
+import { EmptyResult, ErrorState, SkeletonRows } from '../../components/StatusViews'
 import { formatDateTime, formatRelative } from '../../lib/datetime'
 import { optionsOf } from '../../lib/labels'
 import { useSession } from '../auth/api'
@@ -71,17 +59,7 @@ export function DriftListPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {list.isPending &&
-                  Array.from({ length: 6 }, (_, row) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder
-                    <Table.Tr key={row}>
-                      {COLUMNS.map((column) => (
-                        <Table.Td key={column}>
-                          <Skeleton height={16} />
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
-                  ))}
+                {list.isPending && <SkeletonRows columns={COLUMNS.length} rows={6} />}
                 {records.map((drift) => (
                   <Table.Tr key={drift.id} data-testid="drift-row" data-field={drift.field}>
                     <Table.Td>

@@ -1,10 +1,11 @@
 // The node table: only the rows in view are in the DOM (react-virtual), and the next cursor page is
 // fetched as the last loaded row scrolls into view, so 10,000 nodes cost what a screenful costs.
 import type { FleetNodeRow } from '@cabinet/contracts'
-import { Anchor, Badge, Checkbox, Group, Loader, Paper, Skeleton, Table, Text, Tooltip } from '@mantine/core'
+import { Anchor, Badge, Checkbox, Group, Loader, Paper, Table, Text, Tooltip } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { type ReactNode, useEffect, useRef } from 'react'
 import { Link } from 'react-router'
+import { SkeletonRows } from '../../components/StatusViews'
 import { formatDateTime, formatRelative } from '../../lib/datetime'
 import { HealthBadge } from './HealthBadge'
 
@@ -120,17 +121,7 @@ export function FleetNodesTable({
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {loading &&
-              Array.from({ length: 10 }, (_, row) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder
-                <Table.Tr key={row} style={{ height: ROW_HEIGHT }}>
-                  {columns.map((column) => (
-                    <Table.Td key={column.key}>
-                      <Skeleton height={14} />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
+            {loading && <SkeletonRows columns={columns.length} rows={10} rowHeight={ROW_HEIGHT} barHeight={14} />}
             {padTop > 0 && (
               <tr aria-hidden style={{ height: padTop }}>
                 <td colSpan={columns.length} />
