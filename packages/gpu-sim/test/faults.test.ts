@@ -13,7 +13,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest'
 import { kernelPciAddress } from '../src/hardware/identity'
 import { GPU_MODELS } from '../src/hardware/models'
-import { knownValue, newNode, ok, parsedValue, removeTempDirs, run, status } from './helpers'
+import { heldClock, knownValue, newNode, ok, parsedValue, removeTempDirs, run, status } from './helpers'
 
 afterAll(removeTempDirs)
 
@@ -179,28 +179,31 @@ describe.concurrent('faults', () => {
     'slow-reboot: reboot takes the given seconds, and meanwhile the probes fail as with no driver loaded',
     async () => {
       const stateDir = await h100('fault-slow-reboot')
-      const bootBefore = (await status(stateDir)).boot
       await ok('cabinet-node', ['fault', 'slow-reboot', '--seconds', '6'], { stateDir })
-      const rebooting = run('cabinet-node', ['reboot'], { stateDir })
-      // Wait until the reboot has begun (the boot id changes at once), then probe.
-      let node = await status(stateDir)
-      while (node.boot.id === bootBefore.id) node = await status(stateDir)
+      const bootBefore = (await status(stateDir)).boot
+      // The probes run at chosen moments inside the reboot, never racing the wall clock.
+      const { run: tool, status: statusAt, slept } = heldClock(stateDir)
+
+      const rebooted = await tool('cabinet-node', ['reboot'], 0)
+      expect(rebooted.exitCode).toBe(0)
+      // The command returns when the node is back: after the fault's seconds.
+      expect(slept).toEqual([6000])
+
+      const node = await statusAt(1000)
+      expect(node.boot.id).not.toBe(bootBefore.id)
       expect(node.boot.state).toBe('booting')
-      const smi = await run('nvidia-smi', ['-q', '-x'], { stateDir })
-      expect(smi.code).toBe(9)
+      const smi = await tool('nvidia-smi', ['-q', '-x'], 1000)
+      expect(smi.exitCode).toBe(9)
       const parsed = parseNvidiaSmiXml(smi.stdout)
       expect(parsed.ok).toBe(false)
       if (!parsed.ok) expect(parsed.error.message).toContain("couldn't communicate with the NVIDIA driver")
-      const dcgmi = await run('dcgmi', ['diag', '-r', '1', '-j'], { stateDir })
-      expect(dcgmi.code).toBe(255)
+      const dcgmi = await tool('dcgmi', ['diag', '-r', '1', '-j'], 5999)
+      expect(dcgmi.exitCode).toBe(255)
       expect(dcgmi.stderr).toContain('Unable to connect to host engine')
 
-      const finished = await rebooting
-      expect(finished.code).toBe(0)
-      expect(finished.ms).toBeGreaterThanOrEqual(6000)
-      node = await status(stateDir)
-      expect(node.boot).toMatchObject({ count: bootBefore.count + 1, state: 'up' })
-      expect((await snapshot(stateDir)).gpus).toHaveLength(8)
+      expect((await statusAt(6000)).boot).toMatchObject({ count: bootBefore.count + 1, state: 'up' })
+      const after = parsedValue(parseNvidiaSmiXml((await tool('nvidia-smi', ['-q', '-x'], 6000)).stdout))
+      expect(after.gpus).toHaveLength(8)
     },
     SLOW,
   )

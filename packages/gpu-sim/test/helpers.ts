@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ParseResult } from '@cabinet/gpu'
 import { expect } from 'vitest'
+import type { ToolContext } from '../src/tools/context'
+import { runTool, type ToolName } from '../src/tools/run'
 
 export const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 export const BIN = fileURLToPath(new URL('../bin', import.meta.url))
@@ -118,4 +120,30 @@ export function parsedValue<T>(result: ParseResult<T>): T {
 export function knownValue<T>(reading: { known: true; value: T } | { known: false; raw: string | null }): T {
   if (!reading.known) expect.fail(`expected a known reading, got unknown (${String(reading.raw)})`)
   return reading.value
+}
+
+/**
+ * The tools in-process on a clock the test holds (what SimClock is for): `run(tool, args, ms)` runs at
+ * `ms` after the moment this was made, and a tool's waits return at once, recorded in `slept`. A test
+ * of a timed state (a slow reboot, a timed drain) then probes a chosen moment inside it, and a slow
+ * machine cannot push the probe past its end.
+ */
+export function heldClock(stateDir: string) {
+  const start = Date.now()
+  const slept: number[] = []
+  const context = (ms: number): ToolContext => ({
+    stateDir,
+    clock: {
+      now: () => new Date(start + ms),
+      sleep: async (wait) => {
+        slept.push(wait)
+      },
+    },
+  })
+  const runAt = (tool: ToolName, args: readonly string[], ms: number) => runTool(tool, args, context(ms))
+  return {
+    slept,
+    run: runAt,
+    status: async (ms: number) => JSON.parse((await runAt('cabinet-node', ['status'], ms)).stdout) as Status,
+  }
 }
